@@ -1,0 +1,70 @@
+"""framing: how do different news outlets frame the same events?
+
+Load multi-outlet news corpora with every row accounted for, then measure and compare framing.
+
+>>> import framing
+>>> corpus = framing.load_corpus(["allsides-abp", "fa-kes"])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+import platform
+import sys
+
+from .corpus import Corpus, load_corpus
+from .datasets import get_data_home, list_cards, load_card
+from .errors import (
+    DataNotFoundError,
+    DataQualityWarning,
+    FramingError,
+    FramingWarning,
+    ParseError,
+    SchemaError,
+)
+from .io import read_documents
+
+try:
+    __version__ = importlib.metadata.version("framing")
+except importlib.metadata.PackageNotFoundError:  # running from a checkout without install
+    __version__ = "0.0.0+unknown"
+
+__all__ = [
+    "__version__",
+    "show_versions",
+    "Corpus",
+    "load_corpus",
+    "read_documents",
+    "get_data_home",
+    "list_cards",
+    "load_card",
+    "FramingError",
+    "SchemaError",
+    "ParseError",
+    "DataNotFoundError",
+    "FramingWarning",
+    "DataQualityWarning",
+]
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+_DEPENDENCIES = ("numpy", "pandas", "pyarrow", "scikit-learn", "scipy", "nltk", "seaborn",
+                 "matplotlib", "ftfy", "datasketch", "tqdm", "tabulate")
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python, the platform, framing and its dependencies (for manifests)."""
+    info = {"python": sys.version.split()[0], "platform": platform.platform(),
+            "framing": __version__}
+    for name in _DEPENDENCIES:
+        try:
+            info[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            info[name] = "not installed"
+    return info
+
+
+def show_versions() -> None:
+    """Write :func:`versions` to standard output, one ``name: version`` per line."""
+    sys.stdout.write("".join(f"{k}: {v}\n" for k, v in versions().items()))

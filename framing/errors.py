@@ -1,0 +1,64 @@
+"""One exception and warning hierarchy for the whole package.
+
+Every message says what was expected, what was found, where (file, row, column) and how to fix it.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "FramingError",
+    "SchemaError",
+    "ParameterError",
+    "ParseError",
+    "EmptyInputError",
+    "DataNotFoundError",
+    "ChecksumError",
+    "FetchError",
+    "CardError",
+    "FramingWarning",
+    "DataQualityWarning",
+]
+
+
+class FramingError(Exception):
+    """Base class of every error raised by :mod:`framing`."""
+
+
+class SchemaError(FramingError, ValueError):
+    """A table lacks a required column or a column has values of the wrong kind."""
+
+
+class ParameterError(FramingError, ValueError):
+    """A function or estimator was given a parameter value it cannot use."""
+
+
+class ParseError(FramingError, ValueError):
+    """A file could not be parsed in the format it claims to have."""
+
+
+class EmptyInputError(ParseError):
+    """A file or table holds no rows."""
+
+
+class DataNotFoundError(FramingError, FileNotFoundError):
+    """A corpus or file is not where the data home says it should be."""
+
+
+class ChecksumError(FramingError):
+    """A file's SHA-256 differs from the one recorded in its corpus card."""
+
+
+class FetchError(FramingError):
+    """A corpus could not be downloaded or built from its upstream sources."""
+
+
+class CardError(FramingError):
+    """A corpus card is missing a field or has an invalid one."""
+
+
+class FramingWarning(UserWarning):
+    """Base class of every warning issued by :mod:`framing`."""
+
+
+class DataQualityWarning(FramingWarning):
+    """The data can be used, but something in it deserves a look (the message says where)."""
