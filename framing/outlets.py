@@ -15,11 +15,11 @@ from __future__ import annotations
 import logging
 import os
 import re
-from importlib import resources
 from typing import Any
 
 import pandas as pd
 
+from .datasets import card_directory
 from .errors import SchemaError
 from .schema import require_columns
 
@@ -75,7 +75,7 @@ def outlet_key(alias: str) -> str:
 
 
 def _shipped_table() -> Any:
-    return resources.files("framing.corpora") / "outlets.csv"
+    return card_directory() / "outlets.csv"
 
 
 def _read(path: Any) -> pd.DataFrame:
