@@ -14,7 +14,7 @@ REAL_CORPORA = ("allsides-abp", "fa-kes", "dai-newsarticles-2017", "basil")
 def _real_home() -> Path | None:
     home = os.environ.get("FRAMING_DATA")
     if home and (Path(home) / "news" / "allsides-abp" / "articles.csv.gz").is_file():
-        return Path(home)
+        return Path(home).resolve()  # notebooks run in notebooks/, not here
     return None
 
 
