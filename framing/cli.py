@@ -116,6 +116,7 @@ def cmd_summary(args) -> int:
     _print_table(per_outlet.rename("articles").reset_index().head(args.top),
                  f"articles per outlet (top {args.top} of {len(per_outlet)})")
     _print_table(tables["exclusions"], "exclusions and flags by reason")
+    _print_table(tables["cleaning"].head(args.top), "cleaning: documents changed per rule")
     if args.output:
         out = Path(args.output)
         out.mkdir(parents=True, exist_ok=True)

@@ -51,6 +51,8 @@ class Corpus:
     n_read: int = 0
     cards: tuple[Card, ...] = ()
     steps: tuple[str, ...] = ()
+    _changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["doc_id", "column", "rule", "count"]), repr=False)
 
     def __post_init__(self):
         validate_documents(self._documents, source=self.name)
@@ -63,6 +65,7 @@ class Corpus:
                   duplicate_options: Mapping | None = None, id_prefix: str = "") -> Corpus:
         """Run the standard preparation on a :class:`~framing.io.ReadResult`."""
         data, exclusions = result.data, result.exclusions
+        changes = None
         if id_prefix:
             data = data.assign(doc_id=id_prefix + data["doc_id"])
             exclusions = exclusions.assign(
@@ -74,7 +77,7 @@ class Corpus:
         if clean:
             stripped = bool(card.cleaning.get("stripped_punctuation")) if card else False
             cleaned = clean_documents(data, stripped_punctuation=stripped)
-            data = cleaned.data
+            data, changes = cleaned.data, cleaned.changes
             steps.append("cleaned" + (" (stripped punctuation repaired)" if stripped else ""))
             emptied = data["text"].str.strip() == ""
             if emptied.any():
@@ -89,7 +92,8 @@ class Corpus:
             steps.append("duplicates flagged")
         return cls(name=name or result.source, _documents=data.reset_index(drop=True),
                    _exclusions=exclusions.reset_index(drop=True), n_read=result.n_read,
-                   cards=(card,) if card else (), steps=tuple(steps))
+                   cards=(card,) if card else (), steps=tuple(steps),
+                   **({} if changes is None else {"_changes": changes}))
 
     @classmethod
     def from_card(cls, name: str, *, data_home: str | os.PathLike | None = None,
@@ -127,7 +131,8 @@ class Corpus:
                    _exclusions=pd.concat([c._exclusions for c in corpora], ignore_index=True),
                    n_read=sum(c.n_read for c in corpora),
                    cards=tuple(card for c in corpora for card in c.cards),
-                   steps=tuple(s for c in corpora for s in c.steps))
+                   steps=tuple(s for c in corpora for s in c.steps),
+                   _changes=pd.concat([c._changes for c in corpora], ignore_index=True))
 
     # ------------------------------------------------------------------ access
     @property
@@ -139,6 +144,11 @@ class Corpus:
     def exclusions(self) -> pd.DataFrame:
         """A copy of the exclusion log (dropped and flagged rows)."""
         return self._exclusions.copy()
+
+    @property
+    def cleaning_changes(self) -> pd.DataFrame:
+        """What cleaning changed: ``doc_id, column, rule, count`` (see :mod:`framing.clean`)."""
+        return self._changes.copy()
 
     def __len__(self) -> int:
         return len(self._documents)
@@ -183,7 +193,8 @@ class Corpus:
     # ------------------------------------------------------------------ summaries
     def summary(self, *, freq: str = "M") -> dict[str, pd.DataFrame]:
         """Tidy tables: ``by_outlet_month`` (articles per outlet and period), ``exclusions``
-        (rows per reason and action) and ``accounting`` (read, kept, dropped, flagged)."""
+        (rows per reason and action), ``cleaning`` (documents and changes per cleaning rule) and
+        ``accounting`` (read, kept, dropped, flagged)."""
         docs = self._documents
         period = docs["published"].dt.to_period(freq).astype(str).replace("NaT", "undated")
         by = (docs.assign(period=period).groupby(["outlet", "period"], dropna=False)
@@ -198,7 +209,12 @@ class Corpus:
                       int(self._exclusions.loc[self._exclusions["action"] == "flagged", "doc_id"]
                           .nunique()), int(docs["outlet"].nunique())],
         })
-        return {"by_outlet_month": by, "exclusions": excl, "accounting": acc}
+        cleaning = (self._changes.groupby("rule").agg(documents=("doc_id", "nunique"),
+                                                      changes=("count", "sum"))
+                    .reset_index().sort_values(["documents", "rule"], ascending=[False, True],
+                                               ignore_index=True))
+        return {"by_outlet_month": by, "exclusions": excl, "cleaning": cleaning,
+                "accounting": acc}
 
 
 def _append(table: pd.DataFrame, more: pd.DataFrame) -> pd.DataFrame:

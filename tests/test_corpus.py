@@ -39,6 +39,15 @@ def test_filter_logs_what_it_drops(good_csv):
     kept.check_accounting()
 
 
+def test_cleaning_changes_are_kept(write):
+    path = write("c.csv", GOOD_CSV + "a4,BBC,2017-04-08,T,\"Body text.\n\nAdvertisement\",\n")
+    corpus = Corpus.from_file(path)
+    changes = corpus.cleaning_changes
+    assert changes.loc[changes["doc_id"] == "a4", "rule"].tolist() == ["advertisement"]
+    cleaning = corpus.summary()["cleaning"]
+    assert cleaning.set_index("rule").loc["advertisement", "documents"] == 1
+
+
 def test_boilerplate_only_text_is_dropped_and_logged(write):
     path = write("b.csv", GOOD_CSV + "a4,BBC,2017-04-08,T,Advertisement,\n")
     corpus = Corpus.from_file(path)
