@@ -1,0 +1,37 @@
+"""Frames: deductive codebooks applied sentence by sentence, with evidence.
+
+Modules
+-------
+codebook
+    The codebook data model and the TOML loader (shipped codebooks live in ``framing/codebooks``).
+matching
+    The sentence-level matching engine and :func:`code_documents` (the doc_frames table).
+attribution
+    Quotation and speaker detection ("X said", quoted speech, "according to X").
+sentence_model
+    :class:`SentenceModel`, the scikit-learn estimator that decides what rules alone cannot.
+validation
+    Precision/recall/F1, confusion tables and disagreement listings against human codes.
+topic_network
+    Inductive frames from topic networks (imported from its own module).
+"""
+
+from __future__ import annotations
+
+from .codebook import Codebook, CodebookError, Frame, Rule, list_codebooks, load_codebook
+from .matching import CodingResult, code_documents, parse_document
+from .validation import ValidationResult, validate_codes
+
+__all__ = [
+    "Codebook",
+    "CodebookError",
+    "Frame",
+    "Rule",
+    "list_codebooks",
+    "load_codebook",
+    "code_documents",
+    "parse_document",
+    "CodingResult",
+    "validate_codes",
+    "ValidationResult",
+]
