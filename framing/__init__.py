@@ -13,8 +13,10 @@ import logging
 import platform
 import sys
 
+from .compare import compare_shares
 from .corpus import Corpus, load_corpus
 from .datasets import get_data_home, list_cards, load_card
+from .divergence import compare_distributions
 from .errors import (
     DataNotFoundError,
     DataQualityWarning,
@@ -23,7 +25,14 @@ from .errors import (
     ParseError,
     SchemaError,
 )
+from .events import assign_events, discover_events, load_events
+from .frames import code_documents, list_codebooks, load_codebook
 from .io import read_documents
+from .results import ComparisonResult
+from .timeline import coverage_over_time
+from .tone import actor_tone, compare_tone
+from .topics import TopicModel, select_k, topic_prevalence
+from .words import distinguishing_words, keyness
 
 try:
     __version__ = importlib.metadata.version("framing")
@@ -36,6 +45,23 @@ __all__ = [
     "Corpus",
     "load_corpus",
     "read_documents",
+    "load_events",
+    "assign_events",
+    "discover_events",
+    "load_codebook",
+    "list_codebooks",
+    "code_documents",
+    "TopicModel",
+    "select_k",
+    "topic_prevalence",
+    "compare_shares",
+    "compare_distributions",
+    "distinguishing_words",
+    "keyness",
+    "actor_tone",
+    "compare_tone",
+    "coverage_over_time",
+    "ComparisonResult",
     "get_data_home",
     "list_cards",
     "load_card",
@@ -49,8 +75,9 @@ __all__ = [
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-_DEPENDENCIES = ("numpy", "pandas", "pyarrow", "scikit-learn", "scipy", "nltk", "seaborn",
-                 "matplotlib", "ftfy", "datasketch", "tqdm", "tabulate")
+_DEPENDENCIES = ("numpy", "pandas", "pyarrow", "scikit-learn", "scipy", "statsmodels",
+                 "networkx", "nltk", "seaborn", "matplotlib", "vaderSentiment", "ftfy",
+                 "datasketch", "tqdm", "tabulate")
 
 
 def versions() -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Command-line interface: ``framing corpora|fetch|validate|summary|versions``.
+"""Command-line interface: ``framing corpora|fetch|validate|summary|topics|events|versions``.
 
 Library code logs; only this module writes to the terminal (tables on stdout, logs on stderr).
 """
@@ -130,6 +130,122 @@ def cmd_summary(args) -> int:
     return 0
 
 
+def _count_or_share(text: str) -> int | float:
+    """A document-frequency limit: a count (>= 1) or a share of documents (< 1)."""
+    value = float(text)
+    return int(value) if value >= 1 else value
+
+
+def _save_figure(figure, path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    figure.savefig(path, dpi=150, bbox_inches="tight")
+    plt.close(figure)
+
+
+def cmd_topics(args) -> int:
+    from .corpus import Corpus
+    from .frames.topic_network import TopicNetworkFrames
+    from .topics import TopicModel, plot_topic_diagnostics, plot_topic_terms, select_k
+
+    start = time.perf_counter()
+    documents = Corpus.from_file(args.file).documents
+    out = Path(args.output)
+    figures = out / "figures"
+    figures.mkdir(parents=True, exist_ok=True)
+    model = TopicModel(args.k, method=args.method, min_df=args.min_df, max_df=args.max_df,
+                       random_state=args.seed).fit(documents)
+    labels = model.topic_labels(n_terms=args.terms)
+    terms = model.topic_terms(args.terms)
+    diagnostics = model.diagnostics(documents, n_terms=args.terms).merge(
+        labels[["topic", "prob", "frex", "lift"]], on="topic")
+    model.doc_topics().to_csv(out / "doc_topics.csv", index=False)
+    terms.to_csv(out / "topic_terms.csv", index=False)
+    diagnostics.to_csv(out / "diagnostics.csv", index=False)
+    model.representative_documents(5).merge(documents[["doc_id", "outlet", "title"]],
+                                            on="doc_id", how="left").to_csv(
+        out / "representative_documents.csv", index=False)
+    _save_figure(plot_topic_terms(terms, labels=labels.set_index("topic")["label"]).figure,
+                 figures / "topic_terms.png")
+    _save_figure(plot_topic_diagnostics(diagnostics).figure, figures / "topic_quality.png")
+    if args.frames:
+        frames = TopicNetworkFrames(backbone_alpha=args.backbone, random_state=args.seed,
+                                    labels=dict(zip(labels["topic"], labels["label"],
+                                                    strict=True))).fit(model.doc_topics())
+        frames.frames_.to_csv(out / "frames.csv", index=False)
+        frames.doc_frames(model.doc_topics()).to_csv(out / "doc_frames.csv", index=False)
+        frames.write_graphml(out / "topic_network.graphml")
+        _save_figure(frames.plot().figure, figures / "topic_network.png")
+    if args.select_k:
+        ks = [int(k) for k in args.select_k.split(",")]
+        result = select_k(documents, ks=ks, seeds=range(args.seed, args.seed + args.seeds),
+                          method=args.method, min_df=args.min_df, max_df=args.max_df,
+                          progress=True)
+        result.table.to_csv(out / "select_k.csv", index=False)
+        _save_figure(result.plot().figure, figures / "select_k.png")
+        _print_table(result.summary().table, "select_k (mean ± sd over seeds)")
+    sys.stdout.write(f"{args.method}, K={args.k}: {len(documents)} documents, "
+                     f"{len(model.vocabulary_)} terms, mean NPMI "
+                     f"{diagnostics['npmi'].mean():.3f}; tables and figures in {out}/ "
+                     f"({time.perf_counter() - start:.1f} s)\n")
+    return 0
+
+
+def cmd_events(args) -> int:
+    from .events import (
+        assign_events,
+        attach_events,
+        coverage_by_period,
+        discover_events,
+        event_summary,
+    )
+    from .io import read_documents
+
+    start = time.perf_counter()
+    documents = read_documents(args.file).data
+    if args.discover:
+        if args.events:
+            raise FramingError("--events gives definitions for seeded mode; drop it with "
+                               "--discover, which finds events without definitions.")
+        options = ({} if args.distance_threshold is None
+                   else {"distance_threshold": args.distance_threshold})
+        table = discover_events(documents, **options)
+    else:
+        options = {} if args.threshold is None else {"threshold": args.threshold}
+        table = assign_events(documents, events=args.events, **options)
+    table.to_csv(args.output, index=False)
+    events = attach_events(documents, table)
+    summary = event_summary(events)
+    _print_table(summary.head(args.top), f"events by outlets covering them (top {args.top})")
+    if args.coverage:
+        coverage_by_period(events).to_csv(args.coverage, index=False)
+    sys.stdout.write(f"\n{len(documents)} documents: {len(summary)} events, {len(events)} "
+                     f"assignments, {documents['doc_id'].isin(events['doc_id']).sum()} documents "
+                     f"in an event -> {args.output} ({time.perf_counter() - start:.1f} s)\n")
+    return 0
+
+
+def cmd_frames(args) -> int:
+    from .frames import code_documents, validate_codes
+    from .io import read_documents
+
+    start = time.perf_counter()
+    documents = read_documents(args.file).data
+    result = code_documents(documents, codebook=args.codebook, progress=not args.quiet)
+    result.table.to_csv(args.output, index=False)
+    if args.evidence:
+        result.evidence.to_csv(args.evidence, index=False)
+    _print_table(result.summary(), f"codebook {result.codebook.name}: documents per label")
+    if args.gold:
+        validation = validate_codes(result, args.gold)
+        _print_table(validation.summary(), f"agreement with {args.gold}")
+        if args.disagreements:
+            validation.disagreements.to_csv(args.disagreements, index=False)
+    sys.stdout.write(f"\n{len(documents)} documents x {len(result.codebook.frames)} frames -> "
+                     f"{args.output} ({time.perf_counter() - start:.1f} s)\n")
+    return 0
+
+
 def cmd_versions(args) -> int:
     from . import show_versions
 
@@ -183,6 +299,59 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=25, help="outlets to print")
     p.add_argument("-o", "--output", metavar="DIR", help="write the tables as CSV here")
     p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("topics", help="fit a topic model to a documents file and write "
+                       "doc_topics, topic_terms, diagnostics and figures")
+    p.add_argument("file")
+    p.add_argument("-k", "--k", type=int, default=20, help="number of topics (default 20)")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
+    p.add_argument("--method", default="nmf", choices=["nmf", "lda", "minibatch-nmf"])
+    p.add_argument("--seed", type=int, default=0, help="random_state (default 0)")
+    p.add_argument("--min-df", type=_count_or_share, default=5,
+                   help="drop terms in fewer documents (a share if below 1; default 5)")
+    p.add_argument("--max-df", type=_count_or_share, default=0.5,
+                   help="drop terms in more documents (a share if below 1; default 0.5)")
+    p.add_argument("--terms", type=int, default=10, help="top terms per topic (default 10)")
+    p.add_argument("--frames", action="store_true", help="also find inductive frames from the "
+                   "topic network (ANTMN): frames.csv, doc_frames.csv, topic_network.graphml")
+    p.add_argument("--backbone", type=float, metavar="ALPHA", help="keep only the topic "
+                   "network's disparity-filter backbone at this level")
+    p.add_argument("--select-k", metavar="K1,K2,...", help="also compare numbers of topics "
+                   "(select_k.csv and figures/select_k.png)")
+    p.add_argument("--seeds", type=int, default=3, help="seeds per K for --select-k")
+    p.set_defaults(func=cmd_topics)
+
+    p = sub.add_parser("events", help="assign the documents of a file to events defined in "
+                       "corpora/_events.toml, or discover events by clustering (--discover)")
+    p.add_argument("file", help="documents file (columns doc_id, outlet, published, title, text)")
+    p.add_argument("-o", "--output", required=True, metavar="CSV",
+                   help="write doc_id, event_id, score here (one row per assignment)")
+    p.add_argument("--events", metavar="TOML", help="event definitions (default: the shipped "
+                   "corpora/_events.toml)")
+    p.add_argument("--discover", action="store_true", help="cluster into events instead of "
+                   "matching definitions")
+    p.add_argument("--threshold", type=float, help="seeded mode: minimum score (default 0.04)")
+    p.add_argument("--distance-threshold", type=float,
+                   help="discovery: merge groups closer than this (default 0.85)")
+    p.add_argument("--coverage", metavar="CSV", help="also write articles per event, outlet "
+                   "and day")
+    p.add_argument("--top", type=int, default=20, help="events to print")
+    p.set_defaults(func=cmd_events)
+
+    p = sub.add_parser("frames", help="code every document of a file with a codebook "
+                       "(deductive frames with evidence sentences)")
+    p.add_argument("file", help="documents file (columns doc_id, outlet, published, title, text)")
+    p.add_argument("--codebook", required=True, metavar="NAME|TOML",
+                   help="shipped codebook (generic, policy, syria-2017) or a TOML file")
+    p.add_argument("-o", "--output", required=True, metavar="CSV",
+                   help="write the doc_frames table (doc_id, frame, label, score, evidence, "
+                   "voice, method) here")
+    p.add_argument("--evidence", metavar="CSV", help="also write one row per evidence sentence")
+    p.add_argument("--gold", metavar="CSV", help="human codes to validate against (one row per "
+                   "document, columns named as frames or their aliases)")
+    p.add_argument("--disagreements", metavar="CSV", help="with --gold: write the "
+                   "disagreements with their evidence here")
+    p.set_defaults(func=cmd_frames)
 
     p = sub.add_parser("versions", help="package, dependency and platform versions")
     p.set_defaults(func=cmd_versions)

@@ -15,8 +15,12 @@ __all__ = [
     "ChecksumError",
     "FetchError",
     "CardError",
+    "CodebookError",
     "FramingWarning",
     "DataQualityWarning",
+    "SmallCellWarning",
+    "FewClustersWarning",
+    "EstimationWarning",
 ]
 
 
@@ -56,9 +60,25 @@ class CardError(FramingError):
     """A corpus card is missing a field or has an invalid one."""
 
 
+class CodebookError(FramingError, ValueError):
+    """A codebook file is missing a field, has an invalid one, or refers to something unknown."""
+
+
 class FramingWarning(UserWarning):
     """Base class of every warning issued by :mod:`framing`."""
 
 
 class DataQualityWarning(FramingWarning):
     """The data can be used, but something in it deserves a look (the message says where)."""
+
+
+class SmallCellWarning(FramingWarning):
+    """A contingency table has cells too small for the chosen test (or a group is tiny)."""
+
+
+class FewClustersWarning(FramingWarning):
+    """Cluster-robust standard errors rest on too few clusters to be trusted."""
+
+
+class EstimationWarning(FramingWarning):
+    """A model could not be estimated (separation, no variation); its rows hold NaN."""

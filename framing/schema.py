@@ -16,6 +16,7 @@ __all__ = [
     "REQUIRED_DOCUMENT_COLUMNS",
     "EXCLUSION_COLUMNS",
     "EXCLUSION_ACTIONS",
+    "COMPARISON_COLUMNS",
     "empty_exclusions",
     "require_columns",
     "validate_documents",
@@ -32,6 +33,11 @@ REQUIRED_DOCUMENT_COLUMNS = ("doc_id", "outlet", "published", "text")
 #: warning attached); ``row`` is the 1-based record number in ``source_file`` (header excluded).
 EXCLUSION_COLUMNS = ("source_file", "row", "doc_id", "reason", "detail", "action")
 EXCLUSION_ACTIONS = ("dropped", "flagged")
+
+#: One row per estimate of a comparison (see :class:`framing.results.ComparisonResult`).
+COMPARISON_COLUMNS = ("scope", "group", "reference", "feature_kind", "feature", "n_docs",
+                      "estimate", "ci_low", "ci_high", "statistic", "p_value", "p_adjusted",
+                      "method")
 
 
 def empty_exclusions() -> pd.DataFrame:

@@ -40,6 +40,11 @@ def test_wheel_ships_cards_and_rules(tmp_path):
     for card in ("allsides-abp", "fa-kes", "dai-newsarticles-2017", "basil"):
         assert f"framing/corpora/{card}.toml" in names
     assert {"framing/corpora/outlets.csv", "framing/boilerplate.toml"} <= names
+    shipped = {n for n in names if not n.startswith("framing-")}
+    for path in (ROOT / "framing").rglob("*"):
+        if path.is_file() and path.suffix in (".py", ".toml", ".txt", ".json", ".csv"):
+            name = path.relative_to(ROOT).as_posix()
+            assert name in shipped, f"{name} is not in the wheel: list it in pyproject.toml"
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = ("import framing, framing.datasets as d, framing.clean as c; print(framing.__file__); "
