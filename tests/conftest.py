@@ -36,6 +36,20 @@ def real_home() -> Path:
     return home
 
 
+@pytest.fixture(scope="session")
+def all_news(real_home):
+    """All four news corpora loaded together once per test session (a :class:`Corpus`; its
+    ``documents`` property returns a copy, so tests cannot change it for each other)."""
+    import warnings
+
+    from framing.corpus import load_corpus
+    from framing.errors import DataQualityWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)  # Dai's 6 empty texts, logged
+        return load_corpus(list(REAL_CORPORA), data_home=real_home)
+
+
 @pytest.fixture
 def write(tmp_path):
     """Write text or bytes to a file in a temporary folder and return its path."""

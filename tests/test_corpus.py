@@ -94,8 +94,8 @@ def test_real_corpus_counts_match_card(name, real_home):
 
 
 @pytest.mark.corpora
-def test_all_corpora_together(real_home):
-    corpus = load_corpus(list(REAL_CORPORA), data_home=real_home)
+def test_all_corpora_together(all_news):
+    corpus = all_news
     corpus.check_accounting()
     assert corpus.n_read == sum(framing.load_card(n).files[0].rows for n in REAL_CORPORA)
     docs = corpus.documents

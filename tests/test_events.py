@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import doctest
 import importlib
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -368,14 +367,8 @@ def test_cli_events_rejects_definitions_with_discover(tmp_path, caplog):
 
 
 @pytest.fixture(scope="module")
-def news(real_home):
-    from framing.corpus import load_corpus
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DataQualityWarning)
-        corpus = load_corpus(["allsides-abp", "fa-kes", "dai-newsarticles-2017", "basil"],
-                             data_home=real_home)
-    return corpus.documents
+def news(all_news):
+    return all_news.documents
 
 
 @pytest.fixture(scope="module")

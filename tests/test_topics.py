@@ -196,11 +196,8 @@ def test_cli_topics(docs, tmp_path, capsys):
 
 # ----------------------------------------------------------------------------- real corpora
 @pytest.fixture(scope="module")
-def news(real_home):
-    from framing import load_corpus
-
-    return load_corpus(["allsides-abp", "fa-kes", "dai-newsarticles-2017", "basil"],
-                       data_home=real_home).documents
+def news(all_news):
+    return all_news.documents
 
 
 @pytest.mark.corpora
