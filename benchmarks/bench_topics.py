@@ -36,6 +36,7 @@ import pandas as pd
 
 from framing import load_corpus
 from framing.errors import DataQualityWarning
+from framing.groups import assign_groups
 from framing.text import make_vectorizer
 from framing.topics import TopicModel, exclusivity, npmi_coherence, select_k, topic_prevalence
 
@@ -43,12 +44,6 @@ CORPORA = ["allsides-abp", "fa-kes", "dai-newsarticles-2017", "basil"]
 K = 20
 SEED = 0
 N_TERMS = 10
-#: Outlet groups of the flagship table: AllSides' lean for US outlets, and two groups of FA-KES
-#: outlets by ownership (London-based Asharq Al-Awsat is Saudi-owned, The New Arab Qatari-funded).
-FAKES_GROUPS = {"SANA": "russia_syria_gov", "Sputnik": "russia_syria_gov",
-                "TASS": "russia_syria_gov", "Al Arabiya": "gulf_turkey",
-                "Asharq Al-Awsat": "gulf_turkey", "Daily Sabah": "gulf_turkey",
-                "TRT World": "gulf_turkey", "The New Arab": "gulf_turkey"}
 FLAGSHIP = ["khan-shaykhun-2017", "shayrat-strike-2017"]
 
 logger = logging.getLogger("bench_topics")
@@ -159,16 +154,14 @@ def run_flagship(documents: pd.DataFrame, out: Path) -> None:
     # A document may match both flagship events: keep its best-matching event.
     best = (events[events["event_id"] != ""].sort_values("score", ascending=False)
             .drop_duplicates("doc_id"))
-    docs = documents.merge(best[["doc_id", "event_id"]], on="doc_id", how="left")
-    lean = docs["outlet_lean"].where(docs["corpus"] == "allsides-abp")
-    docs["outlet_group"] = lean.fillna(docs["outlet"].map(FAKES_GROUPS).where(
-        docs["corpus"] == "fa-kes"))
+    docs = assign_groups(documents.merge(best[["doc_id", "event_id"]], on="doc_id",
+                                         how="left"), grouping="flagship")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
         model = TopicModel(K, random_state=SEED).fit(documents)
     labels = model.topic_labels()
     names = {t: f"{t}: {lab}" for t, lab in zip(labels["topic"], labels["label"], strict=True)}
-    flagship = docs[docs["event_id"].isin(FLAGSHIP)]
+    flagship = docs[docs["event_id"].isin(FLAGSHIP) & (docs["outlet_group"] != "")]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         # min_docs=3: FA-KES holds only three Russian/Syrian-government articles on these
