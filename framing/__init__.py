@@ -27,6 +27,7 @@ from .errors import (
 )
 from .events import assign_events, discover_events, load_events
 from .frames import code_documents, list_codebooks, load_codebook
+from .groups import assign_groups, load_groupings
 from .io import read_documents
 from .results import ComparisonResult
 from .timeline import coverage_over_time
@@ -45,6 +46,8 @@ __all__ = [
     "Corpus",
     "load_corpus",
     "read_documents",
+    "assign_groups",
+    "load_groupings",
     "load_events",
     "assign_events",
     "discover_events",
