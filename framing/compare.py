@@ -51,8 +51,10 @@ from .errors import (
 from .inference import (
     CORRECTIONS,
     bootstrap_cramers_v,
+    cluster_problems,
     contingency_test,
     cramers_v,
+    group_design,
     make_rng,
     newcombe_interval,
     resolve_random_state,
@@ -61,13 +63,10 @@ from .inference import (
 from .results import ComparisonResult
 from .schema import require_columns
 
-__all__ = ["compare_shares", "SharesResult", "presence_table", "MIN_CLUSTERS", "PRESENCE_LABELS"]
+__all__ = ["compare_shares", "SharesResult", "presence_table", "PRESENCE_LABELS"]
 
 logger = logging.getLogger(__name__)
 
-#: Below this many clusters, cluster-robust standard errors are flagged as unreliable
-#: (they are biased downwards with few clusters; Cameron & Miller 2015).
-MIN_CLUSTERS = 20
 #: ``scope`` of rows computed on all documents pooled.
 POOLED = "all"
 _PRESENCE_COLUMNS = ("doc", "group", "scope", "cluster", "feature_kind", "feature", "present")
@@ -288,13 +287,7 @@ def _logit(frame: pd.DataFrame, *, kind_name, feature, groups, reference, fixed_
     if n_clusters < 2:
         return empty("fewer than two clusters")
     present_groups = [g for g in others if g in by_group.index]
-    design = pd.DataFrame({"const": 1.0}, index=frame.index)
-    for g in present_groups:
-        design[f"group[{g}]"] = (frame["group"] == g).astype(float)
-    if fixed_effects:
-        events = sorted(frame["scope"].unique())
-        for e in events[1:]:
-            design[f"event[{e}]"] = (frame["scope"] == e).astype(float)
+    design = group_design(frame, present_groups, fixed_effects=fixed_effects)
     codes = pd.factorize(frame["cluster"], sort=True)[0]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -302,15 +295,8 @@ def _logit(frame: pd.DataFrame, *, kind_name, feature, groups, reference, fixed_
             cov_type="cluster", cov_kwds={"groups": codes}, tol=1e-12, maxiter=200)
     if not fit.converged:
         return empty("the model did not converge")
-    if n_clusters < MIN_CLUSTERS:
-        issues.append((FewClustersWarning,
-                       f"regression on {n_clusters} clusters (< {MIN_CLUSTERS}); cluster-robust "
-                       "standard errors are too small with few clusters", f"{kind_name}/{feature}"))
-    single = frame.groupby("group")["cluster"].nunique()
-    if (single == 1).any():
-        issues.append((FewClustersWarning,
-                       f"regression: group(s) {single.index[single == 1].tolist()} hold one "
-                       "outlet only; their contrast is that outlet's", f"{kind_name}/{feature}"))
+    issues.extend((FewClustersWarning, problem, f"{kind_name}/{feature}")
+                  for problem in cluster_problems(frame, n_clusters))
     ci = np.asarray(fit.conf_int(alpha=1 - confidence))
     names = list(design.columns)
     rows = []
@@ -391,7 +377,7 @@ def compare_shares(data: pd.DataFrame, *, feature: str = "frame", value: str | N
     SmallCellWarning
         ``test="chi2"`` was forced on tables with expected counts below ``min_expected``.
     FewClustersWarning
-        A regression rests on fewer than :data:`MIN_CLUSTERS` outlets.
+        A regression rests on fewer than :data:`~framing.inference.MIN_CLUSTERS` outlets.
     EstimationWarning
         A regression could not be estimated (its rows hold NaN).
 

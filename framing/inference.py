@@ -16,6 +16,7 @@ import zlib
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 from scipy.stats.contingency import association, expected_freq
 from statsmodels.stats.multitest import multipletests
@@ -25,6 +26,9 @@ from .errors import ParameterError
 
 __all__ = [
     "CORRECTIONS",
+    "MIN_CLUSTERS",
+    "group_design",
+    "cluster_problems",
     "TESTS",
     "TableTest",
     "make_rng",
@@ -36,6 +40,39 @@ __all__ = [
     "cramers_v",
     "bootstrap_cramers_v",
 ]
+
+
+#: Fewer clusters than this make cluster-robust standard errors too small (Cameron & Miller
+#: 2015, "A practitioner's guide to cluster-robust inference").
+MIN_CLUSTERS = 20
+
+
+def group_design(frame: pd.DataFrame, groups: list[str], *, fixed_effects: bool,
+                 group: str = "group", scope: str = "scope") -> pd.DataFrame:
+    """Regression design: an intercept, one dummy per group in ``groups`` (the reference is the
+    group left out) and, with ``fixed_effects``, one dummy per event after the first."""
+    design = pd.DataFrame({"const": 1.0}, index=frame.index)
+    for g in groups:
+        design[f"group[{g}]"] = (frame[group] == g).astype(float)
+    if fixed_effects:
+        for e in sorted(frame[scope].unique())[1:]:
+            design[f"event[{e}]"] = (frame[scope] == e).astype(float)
+    return design
+
+
+def cluster_problems(frame: pd.DataFrame, n_clusters: int, *, group: str = "group",
+                     cluster: str = "cluster") -> list[str]:
+    """Why cluster-robust errors of a group regression deserve doubt (empty when they don't):
+    fewer than :data:`MIN_CLUSTERS` clusters, or groups that hold a single cluster."""
+    problems = []
+    if n_clusters < MIN_CLUSTERS:
+        problems.append(f"regression on {n_clusters} clusters (outlets; < {MIN_CLUSTERS}); "
+                        "cluster-robust standard errors are too small with few clusters")
+    single = frame.groupby(group)[cluster].nunique()
+    if (single == 1).any():
+        problems.append(f"regression: group(s) {single.index[single == 1].tolist()} hold one "
+                        "outlet only; their contrast is that outlet's")
+    return problems
 
 
 #: Multiple-comparison methods accepted by ``correction=`` (names of

@@ -43,19 +43,18 @@ from ..errors import (
 )
 from ..inference import (
     CORRECTIONS,
+    cluster_problems,
+    group_design,
     make_rng,
     resolve_random_state,
 )
 from ..results import ComparisonResult
 from ..schema import require_columns
 
-__all__ = ["topic_prevalence", "PrevalenceResult", "MIN_CLUSTERS", "N_COMPOSITION_SIMS"]
+__all__ = ["topic_prevalence", "PrevalenceResult", "N_COMPOSITION_SIMS"]
 
 logger = logging.getLogger(__name__)
 
-#: Below this many outlets, cluster-robust standard errors are flagged as unreliable
-#: (Cameron & Miller 2015).
-MIN_CLUSTERS = 20
 POOLED = "all"
 #: Coefficient draws per posterior draw in the method of composition (stm's ``nsim``).
 N_COMPOSITION_SIMS = 500
@@ -114,12 +113,7 @@ def _regression(frame: pd.DataFrame, theta: np.ndarray, features: list[str], *, 
              + "estimate: difference in mean proportion vs reference")
     others = [g for g in groups if g != reference]
     counts = frame["group"].value_counts()
-    design = pd.DataFrame({"const": 1.0}, index=frame.index)
-    for g in others:
-        design[f"group[{g}]"] = (frame["group"] == g).astype(float)
-    if fixed_effects:
-        for e in sorted(frame["scope"].unique())[1:]:
-            design[f"event[{e}]"] = (frame["scope"] == e).astype(float)
+    design = group_design(frame, others, fixed_effects=fixed_effects)
     if use_cluster:
         codes = pd.factorize(frame["cluster"], sort=True)[0]
         n_clusters = int(codes.max()) + 1
@@ -129,15 +123,8 @@ def _regression(frame: pd.DataFrame, theta: np.ndarray, features: list[str], *, 
             return [_row(POOLED, g, reference, kind, f, counts.get(g, 0), method=label)
                     for f in features for g in others]
         fit_args = {"cov_type": "cluster", "cov_kwds": {"groups": codes}}
-        if n_clusters < MIN_CLUSTERS:
-            issues.append((FewClustersWarning,
-                           f"regression: {n_clusters} outlets (< {MIN_CLUSTERS}); "
-                           "cluster-robust standard errors are too small with few clusters."))
-        single = frame.groupby("group")["cluster"].nunique()
-        if (single == 1).any():
-            issues.append((FewClustersWarning,
-                           f"regression: group(s) {single.index[single == 1].tolist()} hold one "
-                           "outlet only; their contrast is that outlet's."))
+        issues.extend((FewClustersWarning, problem)
+                      for problem in cluster_problems(frame, n_clusters))
     else:
         fit_args = {"cov_type": "HC3"}
     rows = []
@@ -281,7 +268,7 @@ def topic_prevalence(data: pd.DataFrame, *, documents: pd.DataFrame | None = Non
     SmallCellWarning
         A group has fewer than ``min_docs`` documents in a scope.
     FewClustersWarning
-        The regression rests on fewer than :data:`MIN_CLUSTERS` outlets.
+        The regression rests on fewer than :data:`~framing.inference.MIN_CLUSTERS` outlets.
 
     Examples
     --------
