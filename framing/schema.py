@@ -17,6 +17,7 @@ __all__ = [
     "EXCLUSION_COLUMNS",
     "EXCLUSION_ACTIONS",
     "COMPARISON_COLUMNS",
+    "DOC_FRAMES_COLUMNS",
     "empty_exclusions",
     "require_columns",
     "validate_documents",
@@ -33,6 +34,10 @@ REQUIRED_DOCUMENT_COLUMNS = ("doc_id", "outlet", "published", "text")
 #: warning attached); ``row`` is the 1-based record number in ``source_file`` (header excluded).
 EXCLUSION_COLUMNS = ("source_file", "row", "doc_id", "reason", "detail", "action")
 EXCLUSION_ACTIONS = ("dropped", "flagged")
+
+#: One row per document and frame (``framing.frames.code_documents``); ``evidence`` holds the
+#: evidence sentences of a positive decision, ``voice`` who voices it (where the frame has one).
+DOC_FRAMES_COLUMNS = ("doc_id", "frame", "label", "score", "evidence", "voice", "method")
 
 #: One row per estimate of a comparison (see :class:`framing.results.ComparisonResult`).
 COMPARISON_COLUMNS = ("scope", "group", "reference", "feature_kind", "feature", "n_docs",

@@ -8,7 +8,8 @@ import pytest
 from framing.errors import ParameterError, SchemaError
 from framing.frames import code_documents, load_codebook, parse_document
 from framing.frames.codebook import Rule, compile_cues
-from framing.frames.matching import DOC_FRAMES_COLUMNS, EVIDENCE_COLUMNS, match_rule
+from framing.frames.matching import EVIDENCE_COLUMNS, match_rule
+from framing.schema import DOC_FRAMES_COLUMNS
 
 
 def _cues(*words):

@@ -50,7 +50,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from ..errors import ParameterError
-from ..schema import require_columns
+from ..schema import DOC_FRAMES_COLUMNS, require_columns
 from ..sentences import sentence_spans
 from ..text import _DOTTED_ACRONYM, WORD_PATTERN
 from .attribution import attribute, classify_speaker
@@ -66,14 +66,11 @@ __all__ = [
     "match_rule",
     "code_documents",
     "CodingResult",
-    "DOC_FRAMES_COLUMNS",
     "EVIDENCE_COLUMNS",
 ]
 
 logger = logging.getLogger(__name__)
 
-#: Columns of the doc_frames table written by :func:`code_documents`.
-DOC_FRAMES_COLUMNS = ("doc_id", "frame", "label", "score", "evidence", "voice", "method")
 #: Columns of the evidence table: one row per evidence sentence of a decision.
 EVIDENCE_COLUMNS = ("doc_id", "frame", "sentence", "text", "weight", "rule", "cue", "speaker",
                     "category", "negated", "hedged")
