@@ -29,7 +29,10 @@ from .events import assign_events, discover_events, load_events
 from .frames import code_documents, list_codebooks, load_codebook
 from .groups import assign_groups, load_groupings
 from .io import read_documents
+from .pipeline import run_study
+from .report import build_report
 from .results import ComparisonResult
+from .study import StudyConfig, list_studies, load_study
 from .timeline import coverage_over_time
 from .tone import actor_tone, compare_tone
 from .topics import TopicModel, select_k, topic_prevalence
@@ -46,6 +49,11 @@ __all__ = [
     "Corpus",
     "load_corpus",
     "read_documents",
+    "StudyConfig",
+    "list_studies",
+    "load_study",
+    "run_study",
+    "build_report",
     "assign_groups",
     "load_groupings",
     "load_events",
@@ -80,7 +88,7 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 _DEPENDENCIES = ("numpy", "pandas", "pyarrow", "scikit-learn", "scipy", "statsmodels",
                  "networkx", "nltk", "seaborn", "matplotlib", "vaderSentiment", "ftfy",
-                 "datasketch", "tqdm", "tabulate")
+                 "datasketch", "tqdm", "tabulate", "jinja2", "PyYAML", "skops", "krippendorff")
 
 
 def versions() -> dict[str, str]:

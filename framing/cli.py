@@ -1,4 +1,4 @@
-"""Command-line interface: ``framing corpora|fetch|validate|summary|topics|events|versions``.
+"""Command-line interface: ``framing report|corpora|fetch|validate|summary|events|topics|frames``.
 
 Library code logs; only this module writes to the terminal (tables on stdout, logs on stderr).
 """
@@ -246,6 +246,25 @@ def cmd_frames(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from .report import build_report
+    from .study import list_studies, load_study
+
+    if args.list:
+        _print_table(pd.DataFrame({"study": list_studies()}))
+        return 0
+    config = load_study(args.study)
+    if args.seed is not None:
+        config = config.replace(study={"seed": args.seed})
+    result = build_report(config, args.output, data_home=args.data_home,
+                          progress=not args.quiet)
+    timings = pd.DataFrame({"stage": list(result.timings),
+                            "seconds": [round(v, 1) for v in result.timings.values()]})
+    _print_table(timings, f"{config.name}: stage timings")
+    sys.stdout.write(f"\n{result.summary()}\nopen {result.path / 'index.html'}\n")
+    return 0
+
+
 def cmd_versions(args) -> int:
     from . import show_versions
 
@@ -352,6 +371,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--disagreements", metavar="CSV", help="with --gold: write the "
                    "disagreements with their evidence here")
     p.set_defaults(func=cmd_frames)
+
+    p = sub.add_parser("report", parents=[home], help="run a study config end to end and write "
+                       "its report (HTML, Markdown, CSV tables, figures, manifest)")
+    p.add_argument("study", nargs="?", default=None, metavar="STUDY",
+                   help="shipped study name or TOML file (default: khan-shaykhun-2017)")
+    p.add_argument("-o", "--output", metavar="DIR",
+                   help="report directory (default: report-<study>; replaced atomically)")
+    p.add_argument("--seed", type=int, help="override the config's seed")
+    p.add_argument("--list", action="store_true", help="list the shipped studies")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("versions", help="package, dependency and platform versions")
     p.set_defaults(func=cmd_versions)

@@ -16,6 +16,7 @@ __all__ = [
     "FetchError",
     "CardError",
     "CodebookError",
+    "ConfigError",
     "FramingWarning",
     "DataQualityWarning",
     "SmallCellWarning",
@@ -62,6 +63,10 @@ class CardError(FramingError):
 
 class CodebookError(FramingError, ValueError):
     """A codebook file is missing a field, has an invalid one, or refers to something unknown."""
+
+
+class ConfigError(FramingError, ValueError):
+    """A study config has an unknown key, a value of the wrong type, or lacks a required key."""
 
 
 class FramingWarning(UserWarning):

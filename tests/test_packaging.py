@@ -42,20 +42,22 @@ def test_wheel_ships_cards_and_rules(tmp_path):
     assert {"framing/corpora/outlets.csv", "framing/boilerplate.toml"} <= names
     shipped = {n for n in names if not n.startswith("framing-")}
     for path in (ROOT / "framing").rglob("*"):
-        if path.is_file() and path.suffix in (".py", ".toml", ".txt", ".json", ".csv"):
+        if path.is_file() and path.suffix in (".py", ".toml", ".txt", ".json", ".csv", ".j2"):
             name = path.relative_to(ROOT).as_posix()
             assert name in shipped, f"{name} is not in the wheel: list it in pyproject.toml"
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = ("import framing, framing.datasets as d, framing.clean as c; print(framing.__file__); "
             "print(sorted(x.name for x in framing.list_cards())); "
-            "print((d.card_directory() / 'outlets.csv').is_file(), len(c.default_rules()) > 0)")
+            "print((d.card_directory() / 'outlets.csv').is_file(), len(c.default_rules()) > 0); "
+            "print(framing.list_studies(), framing.load_study().name)")
     out = subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path,
                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(site)}
                          ).stdout.splitlines()
     assert out[0].startswith(str(site)), "imported the checkout, not the wheel"
     assert "fa-kes" in out[1] and "allsides-abp" in out[1]
     assert out[2] == "True True"
+    assert "'ghouta-2013'" in out[3] and out[3].endswith("khan-shaykhun-2017")
 
 
 def test_cli_module_runs():
