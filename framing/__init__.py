@@ -26,7 +26,14 @@ from .errors import (
     SchemaError,
 )
 from .events import assign_events, discover_events, load_events
-from .frames import code_documents, list_codebooks, load_codebook
+from .frames import (
+    code_documents,
+    estimate_prevalence,
+    list_codebooks,
+    load_codebook,
+    reliability,
+    sample_for_coding,
+)
 from .groups import assign_groups, load_groupings
 from .io import read_documents
 from .pipeline import run_study
@@ -62,6 +69,9 @@ __all__ = [
     "load_codebook",
     "list_codebooks",
     "code_documents",
+    "sample_for_coding",
+    "reliability",
+    "estimate_prevalence",
     "TopicModel",
     "select_k",
     "topic_prevalence",

@@ -265,6 +265,80 @@ def cmd_report(args) -> int:
     return 0
 
 
+def _names(text: str | None) -> list[str] | None:
+    """A comma-separated list (``a,b``) as names, or None."""
+    return [n.strip() for n in text.split(",") if n.strip()] if text else None
+
+
+def cmd_annotate_sample(args) -> int:
+    from .frames.annotation import (
+        SHEET_COLUMNS,
+        coding_sheet,
+        sample_for_coding,
+        write_coding_sheet,
+    )
+    from .io import read_documents
+
+    documents = read_documents(args.file).data
+    if args.events:  # documents in several events: their best-scoring event comes first
+        events = pd.read_csv(args.events, dtype={"doc_id": str, "event_id": str},
+                             keep_default_na=False)
+        if "score" in events:
+            events = events.sort_values("score", ascending=False, kind="stable")
+        documents = documents.drop(columns="event_id", errors="ignore").merge(
+            events[["doc_id", "event_id"]], on="doc_id", how="left")
+        documents["event_id"] = documents["event_id"].fillna("")
+    by = _names(args.by) or None
+    sample = sample_for_coding(documents, n=args.n, by=by, allocation=args.allocation,
+                               min_per_stratum=args.min_per_stratum, random_state=args.seed)
+    sheet = coding_sheet(sample, variables=_names(args.variables), codebook=args.codebook,
+                         text_chars=args.text_chars)
+    write_coding_sheet(sheet, args.output)
+    strata = (sample.groupby("stratum", sort=True)
+              .agg(documents=("stratum_size", "first"), sampled=("doc_id", "size"),
+                   weight=("weight", "first")).reset_index())
+    _print_table(strata, f"strata ({args.allocation} allocation)")
+    n_variables = len(sheet.columns) - len(SHEET_COLUMNS) - 2  # minus coder, note
+    sys.stdout.write(f"\n{len(sheet)} of {documents['doc_id'].nunique()} documents from "
+                     f"{len(strata)} strata, {n_variables} variable(s), seed {args.seed} -> "
+                     f"{args.output}\n")
+    return 0
+
+
+def cmd_annotate_reliability(args) -> int:
+    from .frames.reliability import reliability
+
+    result = reliability(args.sheets, variables=_names(args.variables), level=args.level,
+                         n_resamples=args.n_resamples, confidence=args.confidence,
+                         random_state=args.seed)
+    sys.stdout.write(result.to_markdown())
+    if args.output:
+        result.table.to_csv(args.output, index=False)
+        sys.stdout.write(f"\ntable written to {args.output}\n")
+    if args.pairs:
+        result.pairs.to_csv(args.pairs, index=False)
+    coders = result.params["coders"]
+    sys.stdout.write(f"\n{len(result.table)} variable(s), {len(coders)} coders "
+                     f"({', '.join(coders)})\n")
+    return 0
+
+
+def cmd_annotate_adjudicate(args) -> int:
+    from .frames.annotation import adjudicate, write_coding_sheet
+
+    result = adjudicate(args.sheets, variables=_names(args.variables),
+                        rule="majority" if args.majority else "unanimous")
+    write_coding_sheet(result.merged, args.output)
+    if args.disagreements:
+        result.disagreements.to_csv(args.disagreements, index=False)
+    _print_table(result.table, "documents per variable and status")
+    still_open = int(result.table["disagreement"].sum()) if len(result.table) else 0
+    sys.stdout.write(f"\n{len(result.merged)} documents, {len(result.disagreements)} "
+                     f"disagreement(s), {still_open} left for the adjudicator -> "
+                     f"{args.output}\n")
+    return 0
+
+
 def cmd_versions(args) -> int:
     from . import show_versions
 
@@ -381,6 +455,55 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, help="override the config's seed")
     p.add_argument("--list", action="store_true", help="list the shipped studies")
     p.set_defaults(func=cmd_report)
+
+    annotate = sub.add_parser("annotate", help="hand coding: sample documents into a coding "
+                              "sheet, score agreement between coders, adjudicate")
+    steps = annotate.add_subparsers(dest="annotate_command", required=True)
+    p = steps.add_parser("sample", help="draw a stratified sample (by outlet and event) and "
+                         "write it as a coding sheet")
+    p.add_argument("file", help="documents file (columns doc_id, outlet, published, title, text; "
+                   "event_id, or --events)")
+    p.add_argument("-o", "--output", required=True, metavar="SHEET.csv")
+    p.add_argument("--n", type=int, required=True, help="documents to sample")
+    p.add_argument("--by", default="outlet,event_id", metavar="COL,COL",
+                   help="strata columns (default outlet,event_id; '' for a simple random sample)")
+    p.add_argument("--events", metavar="CSV", help="event assignments (doc_id, event_id, score; "
+                   "as written by `framing events`) to stratify by")
+    p.add_argument("--allocation", default="proportional", choices=["proportional", "equal"])
+    p.add_argument("--min-per-stratum", type=int, default=1,
+                   help="smallest sample per stratum (default 1)")
+    p.add_argument("--variables", metavar="A,B,...", help="coded variables (one column each)")
+    p.add_argument("--codebook", metavar="NAME|TOML", help="one column per frame of this "
+                   "codebook (when --variables is not given)")
+    p.add_argument("--text-chars", type=int, metavar="N",
+                   help="keep only the first N characters of each text (default: full text)")
+    p.add_argument("--seed", type=int, default=0, help="random_state (default 0)")
+    p.set_defaults(func=cmd_annotate_sample)
+
+    p = steps.add_parser("reliability", help="agreement per variable between coders' sheets: "
+                         "percent agreement, Cohen's and Fleiss' kappa, Krippendorff's alpha")
+    p.add_argument("sheets", nargs="+", metavar="SHEET", help="filled coding sheets (CSV), one "
+                   "per coder (named by the coder column, else the file name)")
+    p.add_argument("--variables", metavar="A,B,...", help="variables to score (default: all)")
+    p.add_argument("--level", default="nominal",
+                   choices=["nominal", "ordinal", "interval", "ratio"])
+    p.add_argument("--n-resamples", type=int, default=1000,
+                   help="bootstrap resamples for alpha's interval (default 1000; 0: none)")
+    p.add_argument("--confidence", type=float, default=0.95)
+    p.add_argument("--seed", type=int, default=0, help="random_state (default 0)")
+    p.add_argument("-o", "--output", metavar="CSV", help="write the table here")
+    p.add_argument("--pairs", metavar="CSV", help="write Cohen's kappa per pair of coders here")
+    p.set_defaults(func=cmd_annotate_reliability)
+
+    p = steps.add_parser("adjudicate", help="list disagreements between coders' sheets and "
+                         "write a merged sheet with agreed values filled")
+    p.add_argument("sheets", nargs="+", metavar="SHEET")
+    p.add_argument("-o", "--output", required=True, metavar="MERGED.csv")
+    p.add_argument("--variables", metavar="A,B,...", help="variables to merge (default: all)")
+    p.add_argument("--majority", action="store_true", help="fill values given by more than "
+                   "half of the coders (default: only unanimous values)")
+    p.add_argument("--disagreements", metavar="CSV", help="write the disagreements here")
+    p.set_defaults(func=cmd_annotate_adjudicate)
 
     p = sub.add_parser("versions", help="package, dependency and platform versions")
     p.set_defaults(func=cmd_versions)

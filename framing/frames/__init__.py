@@ -14,12 +14,29 @@ validation
     Precision/recall/F1, confusion tables and disagreement listings against human codes.
 topic_network
     Inductive frames from topic networks (imported from its own module).
+annotation
+    Stratified samples for hand coding, coding sheets, reading codes and adjudication.
+reliability
+    Agreement between coders: percent agreement, Cohen's and Fleiss' kappa, Krippendorff's alpha.
+prevalence
+    Frame shares corrected for classifier error (Rogan-Gladen, prediction-powered inference).
 """
 
 from __future__ import annotations
 
+from .annotation import (
+    AdjudicationResult,
+    adjudicate,
+    allocate_sample,
+    coding_sheet,
+    read_codes,
+    sample_for_coding,
+    write_coding_sheet,
+)
 from .codebook import Codebook, CodebookError, Frame, Rule, list_codebooks, load_codebook
 from .matching import CodingResult, code_documents, parse_document
+from .prevalence import CorrectedPrevalence, estimate_prevalence, ppi_mean, rogan_gladen
+from .reliability import ReliabilityResult, reliability
 from .validation import ValidationResult, validate_codes
 
 __all__ = [
@@ -34,4 +51,17 @@ __all__ = [
     "CodingResult",
     "validate_codes",
     "ValidationResult",
+    "sample_for_coding",
+    "allocate_sample",
+    "coding_sheet",
+    "write_coding_sheet",
+    "read_codes",
+    "adjudicate",
+    "AdjudicationResult",
+    "reliability",
+    "ReliabilityResult",
+    "estimate_prevalence",
+    "CorrectedPrevalence",
+    "rogan_gladen",
+    "ppi_mean",
 ]
