@@ -339,6 +339,146 @@ def cmd_annotate_adjudicate(args) -> int:
     return 0
 
 
+def _classify_labels(args, source: str):
+    """A labelled corpus by name (semeval2023-en, gvfc-main ...) or a labels CSV."""
+    from .frames.labelled import load_labelled, read_labels
+
+    if Path(source).exists():
+        columns = [c.strip() for c in args.frame_columns.split(",")] if args.frame_columns \
+            else None
+        return read_labels(source, text_column=args.text_column,
+                           frames_column=args.frames_column, frame_columns=columns,
+                           id_column=args.id_column, sep=args.sep,
+                           multilabel=False if args.single_label else None,
+                           title_column=args.title_column)
+    return load_labelled(source, data_home=args.data_home)
+
+
+def _classify_estimator(args):
+    from .frames.classifier import FrameClassifier
+
+    thresholds = args.thresholds
+    if thresholds not in ("micro", "frame"):
+        thresholds = float(thresholds)
+    return FrameClassifier(features=tuple(f.strip() for f in args.features.split(",")),
+                           C=[float(c) for c in args.C.split(",")], thresholds=thresholds,
+                           at_least_one=args.at_least_one, cv=args.inner_folds,
+                           min_df=args.min_df, stop_words=None if args.no_stop_words
+                           else "news", random_state=args.seed)
+
+
+def _classify_target(corpus, classes=None):
+    """Labels of ``corpus`` in the form (and frame order) a model expects."""
+    if not corpus.multilabel:
+        return corpus.target()
+    y = corpus.indicators()
+    if classes is not None:
+        missing = [c for c in classes if c not in y.columns]
+        if missing:
+            raise FramingError(f"the labels have no frame(s) {missing} of the model; they code "
+                               f"{list(y.columns)}.")
+        y = y[list(classes)]
+    return y
+
+
+def cmd_classify_train(args) -> int:
+    start = time.perf_counter()
+    corpus = _classify_labels(args, args.labels)
+    model = _classify_estimator(args).fit(corpus.texts.tolist(), _classify_target(corpus))
+    model.training_info_ = {"labels": corpus.name, "n_docs": len(corpus),
+                            "multilabel": corpus.multilabel}
+    model.save(args.output)
+    scores = pd.DataFrame([{"C": c, **s} for c, s in model.cv_scores_.items()])
+    _print_table(scores, f"internal {args.inner_folds}-fold cross-validation on the training "
+                 "data (out-of-fold)")
+    sys.stdout.write(f"\n{corpus.name}: {len(corpus)} documents, {len(model.classes_)} frames "
+                     f"({'multi' if model.multilabel_ else 'single'}-label), C={model.C_} -> "
+                     f"{args.output} (+ .sha256) ({time.perf_counter() - start:.1f} s)\n")
+    return 0
+
+
+def _classify_documents(source: str, data_home=None) -> pd.DataFrame:
+    from .errors import SchemaError
+    from .io import read_documents
+
+    if not Path(source).exists():
+        from .corpus import load_corpus
+
+        return load_corpus(source, data_home=data_home).documents
+    try:
+        return read_documents(source).data
+    except SchemaError:  # a plain file of doc_id + text is enough to classify
+        data = pd.read_csv(source, dtype=str, keep_default_na=False)
+        if "doc_id" not in data.columns or "text" not in data.columns:
+            raise
+        return data
+
+
+def cmd_classify_predict(args) -> int:
+    from .frames.classifier import load_classifier
+
+    start = time.perf_counter()
+    model = load_classifier(args.model)
+    documents = _classify_documents(args.file, args.data_home)
+    table = model.predict_frames(documents, title_column=None if args.no_title else "title")
+    table.to_csv(args.output, index=False)
+    present = table[table["label"] == "present"].groupby("frame").size()
+    counts = (pd.Series(0, index=pd.Index(model.classes_.astype(str), name="frame"))
+              .add(present, fill_value=0).astype(int).rename("documents").reset_index())
+    _print_table(counts, "documents per predicted frame")
+    sys.stdout.write(f"\n{len(documents)} documents x {len(model.classes_)} frames -> "
+                     f"{args.output} ({time.perf_counter() - start:.1f} s)\n")
+    return 0
+
+
+def cmd_classify_evaluate(args) -> int:
+    from .frames.classifier import load_classifier
+    from .frames.evaluation import cross_val_predict_frames, evaluate_frames
+
+    start = time.perf_counter()
+    if args.cv:
+        if len(args.sources) != 1:
+            raise FramingError("framing classify evaluate --cv K LABELS: give only LABELS "
+                               "(a model is trained in each fold).")
+        corpus = _classify_labels(args, args.sources[0])
+        y = _classify_target(corpus)
+        pred, _, _ = cross_val_predict_frames(_classify_estimator(args), corpus.texts.tolist(),
+                                              y, n_splits=args.cv, random_state=args.seed)
+        how = f"{args.cv}-fold cross-validation (seed {args.seed})"
+    else:
+        if len(args.sources) != 2:
+            raise FramingError("framing classify evaluate MODEL LABELS (or --cv K LABELS).")
+        model = load_classifier(args.sources[0])
+        corpus = _classify_labels(args, args.sources[1])
+        y = _classify_target(corpus, model.classes_ if model.multilabel_ else None)
+        pred = model.predict(corpus.texts.tolist())
+        how = f"model {args.sources[0]}"
+    if corpus.multilabel:
+        y_true, y_pred = y.to_numpy(), pred
+        frames = list(y.columns)
+    else:
+        y_true, y_pred, frames = y.to_numpy().astype(str), pred, list(corpus.frames)
+    groups = None
+    if args.by:
+        if args.by not in corpus.data.columns:
+            raise FramingError(f"--by {args.by!r}: the labels have columns "
+                               f"{list(corpus.data.columns)}.")
+        groups = corpus.data[args.by].to_numpy()
+    result = evaluate_frames(y_true, y_pred, frames=frames, groups=groups,
+                             group_name=args.by or "group", n_boot=args.n_boot,
+                             random_state=args.seed)
+    text = result.to_markdown()
+    sys.stdout.write(text)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    if args.table:
+        result.table.to_csv(args.table, index=False)
+    sys.stdout.write(f"\n{corpus.name}: {len(corpus)} documents, {how}: micro-F1 "
+                     f"{result.micro_f1:.3f}, macro-F1 {result.macro_f1:.3f}, accuracy "
+                     f"{result.accuracy:.3f} ({time.perf_counter() - start:.1f} s)\n")
+    return 0
+
+
 def cmd_versions(args) -> int:
     from . import show_versions
 
@@ -504,6 +644,66 @@ def build_parser() -> argparse.ArgumentParser:
                    "half of the coders (default: only unanimous values)")
     p.add_argument("--disagreements", metavar="CSV", help="write the disagreements here")
     p.set_defaults(func=cmd_annotate_adjudicate)
+
+    labels = argparse.ArgumentParser(add_help=False)
+    labels.add_argument("--data-home", help="data home of the labelled corpora")
+    labels.add_argument("--text-column", default="text", help="labels CSV: text column")
+    labels.add_argument("--frames-column", default="frames", help="labels CSV: frame names "
+                        "joined by --sep (default column 'frames')")
+    labels.add_argument("--frame-columns", metavar="A,B,...", help="labels CSV: 0/1 columns, "
+                        "one per frame (instead of --frames-column)")
+    labels.add_argument("--id-column", default="doc_id")
+    labels.add_argument("--title-column", help="labels CSV: put this column before the text")
+    labels.add_argument("--sep", default=";", help="separator of the frames column")
+    labels.add_argument("--single-label", action="store_true",
+                        help="exactly one frame per document (default: guessed)")
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--features", default="word,char",
+                         help="feature blocks: word, char, embeddings (default word,char)")
+    options.add_argument("--C", default="1,10", metavar="C[,C...]", help="regularisation; "
+                         "several are chosen between by internal cross-validation (default 1,10)")
+    options.add_argument("--thresholds", default="micro", help="micro (one threshold, best "
+                         "micro-F1), frame (per-frame F1) or a number (default micro)")
+    options.add_argument("--at-least-one", action="store_true",
+                         help="give every document at least one frame")
+    options.add_argument("--inner-folds", type=int, default=5,
+                         help="folds of the internal cross-validation (default 5)")
+    options.add_argument("--min-df", type=_count_or_share, default=2)
+    options.add_argument("--no-stop-words", action="store_true",
+                         help="keep stop words (use for non-English text)")
+    options.add_argument("--seed", type=int, default=0, help="random_state (default 0)")
+
+    classify = sub.add_parser("classify", help="supervised frame classifiers: train on human "
+                              "codes, predict a doc_frames table, evaluate")
+    steps = classify.add_subparsers(dest="classify_command", required=True)
+    p = steps.add_parser("train", parents=[labels, options], help="train a FrameClassifier "
+                         "and save it (skops + SHA-256)")
+    p.add_argument("labels", metavar="LABELS", help="labelled corpus name (semeval2023-en, "
+                   "gvfc, gvfc-main, narrative-frames) or a CSV with text and frame columns")
+    p.add_argument("-o", "--output", required=True, metavar="MODEL.skops")
+    p.set_defaults(func=cmd_classify_train)
+
+    p = steps.add_parser("predict", help="classify a documents file into a doc_frames table")
+    p.add_argument("model", metavar="MODEL")
+    p.add_argument("file", metavar="FILE", help="documents file (doc_id, text; title is put "
+                   "before the text) or a corpus name")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.csv")
+    p.add_argument("--no-title", action="store_true", help="classify the text alone")
+    p.add_argument("--data-home", help="data home (for a corpus name)")
+    p.set_defaults(func=cmd_classify_predict)
+
+    p = steps.add_parser("evaluate", parents=[labels, options], help="precision/recall/F1 "
+                         "with bootstrap intervals, confusion and accuracy by group: of a "
+                         "saved MODEL on LABELS, or cross-validated (--cv K LABELS)")
+    p.add_argument("sources", nargs="+", metavar="SOURCE", help="MODEL LABELS, or LABELS "
+                   "alone with --cv")
+    p.add_argument("--cv", type=int, metavar="K", help="cross-validate a new model "
+                   "(options as for train) instead of loading MODEL")
+    p.add_argument("--by", help="column of the labels to break accuracy down by (e.g. outlet)")
+    p.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples (default 1000)")
+    p.add_argument("-o", "--output", metavar="REPORT.md", help="write the Markdown report")
+    p.add_argument("--table", metavar="CSV", help="write the per-frame table")
+    p.set_defaults(func=cmd_classify_evaluate)
 
     p = sub.add_parser("versions", help="package, dependency and platform versions")
     p.set_defaults(func=cmd_versions)

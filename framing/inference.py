@@ -134,7 +134,11 @@ def wilson_interval(count, nobs, confidence: float = 0.95) -> tuple[np.ndarray, 
     """
     low, high = proportion_confint(np.asarray(count), np.asarray(nobs), alpha=1 - confidence,
                                    method="wilson")
-    return np.clip(low, 0.0, 1.0), np.clip(high, 0.0, 1.0)
+    count, nobs = np.asarray(count), np.asarray(nobs)
+    # The closed form leaves floating-point dust (1e-17) where the exact bound is 0 or 1.
+    low = np.where(count == 0, 0.0, np.clip(low, 0.0, 1.0))
+    high = np.where(count == nobs, 1.0, np.clip(high, 0.0, 1.0))
+    return low, high
 
 
 def newcombe_interval(count1, nobs1, count2, nobs2,

@@ -39,7 +39,8 @@ from .topics import TopicModel, select_k, topic_prevalence
 from .words import distinguishing_words
 
 __all__ = ["StageOutput", "StudyResult", "STAGES", "run_study", "stage_corpus", "stage_events",
-           "stage_topics", "stage_frames", "stage_words", "stage_tone", "stage_timeline"]
+           "stage_topics", "stage_frames", "stage_classifier", "stage_words", "stage_similarity",
+           "stage_tone", "stage_timeline"]
 
 logger = logging.getLogger(__name__)
 
@@ -167,8 +168,9 @@ def stage_corpus(config: StudyConfig, *, data_home=None) -> StageOutput:
                               f"known groupings: {sorted(groupings)}.")
         docs = assign_groups(docs, grouping=groupings[grouping])
     event_docs = docs[(docs["event_id"] != "") & (docs["outlet_group"] != "")]
-    out.objects.update(corpus=corpus, documents=docs, event_documents=event_docs.reset_index(
-        drop=True), events=events, grouping=groupings[grouping])
+    out.objects.update(data_home=data_home, corpus=corpus, documents=docs,
+                       event_documents=event_docs.reset_index(drop=True), events=events,
+                       grouping=groupings[grouping])
 
     summary = corpus.summary()
     out.tables["accounting"] = summary["accounting"]
@@ -264,10 +266,15 @@ def stage_topics(config: StudyConfig, corpus: StageOutput) -> StageOutput:
                                             min_docs=config["groups"]["min_docs"], **opts)
     extra = [c for c in diagnostics.columns if c == "topic" or c not in labels.columns]
     topics = labels.merge(diagnostics[extra], on="topic", how="left")
+    out.params["topic_prevalence"] = _jsonable(prevalence.params)
+    out.params["inductive_frame_prevalence"] = _jsonable(frame_prevalence.params)
+    if "selection" in out.objects:
+        out.params["select_k"] = {"ks": t["select_k"], "seeds": t["select_seeds"],
+                                  "method": t["method"], "n_terms": t["n_terms"],
+                                  "min_df": t["min_df"], "max_df": t["max_df"]}
     out.tables["topics"] = topics
     out.tables["topic_prevalence"] = _tidy(prevalence)
-    out.tables["inductive_frames"] = network.frames_.assign(
-        topics=network.frames_["topics"].map(_join))
+    out.tables["inductive_frames"] = network.frames_
     out.tables["topic_network"] = network.topic_frames_
     out.tables["inductive_frame_prevalence"] = _tidy(frame_prevalence)
     out.objects.update(model=model, doc_topics=doc_topics, prevalence=prevalence,
@@ -285,14 +292,17 @@ def _tidy(result) -> pd.DataFrame:
     return table
 
 
-def _join(value) -> str:
-    return ", ".join(map(str, value)) if isinstance(value, (list, tuple, np.ndarray)) else value
-
-
 def _params(estimator) -> dict:
     """An estimator's parameters as JSON-friendly values."""
-    return {k: (v if isinstance(v, (int, float, str, bool, type(None))) else repr(v))
-            for k, v in sorted(estimator.get_params(deep=False).items())}
+    return _jsonable(estimator.get_params(deep=False))
+
+
+def _jsonable(params) -> dict:
+    """Parameters as JSON-friendly values (others as their repr), sorted by name."""
+    simple = (int, float, str, bool, type(None))
+    return {str(k): (v if isinstance(v, simple) else list(v) if isinstance(v, (list, tuple))
+                     and all(isinstance(x, simple) for x in v) else repr(v))
+            for k, v in sorted(dict(params).items())}
 
 
 def stage_frames(config: StudyConfig, corpus: StageOutput) -> StageOutput:
@@ -314,6 +324,7 @@ def stage_frames(config: StudyConfig, corpus: StageOutput) -> StageOutput:
                                     reference=_reference(config, event_docs), **opts)
             out.tables[f"frames_{_slug(book.name)}"] = _tidy(shares)
             out.objects[f"shares_{_slug(book.name)}"] = shares
+            out.params[f"compare_shares {book.name}"] = _jsonable(shares.params)
             out.params[f"codebook {book.name}"] = {"codebook": book.name,
                                                    "version": str(getattr(book, "version", "")),
                                                    "frames": list(book.frames)}
@@ -360,6 +371,87 @@ def _evidence_examples(evidence: pd.DataFrame, doc_frames: pd.DataFrame, docs: p
     return ev[columns].reset_index(drop=True)
 
 
+def stage_classifier(config: StudyConfig, corpus: StageOutput) -> StageOutput:
+    """Supervised frames: train on a labelled corpus, validate on the study's hand codes, and
+    estimate each group's frame shares corrected for the classifier's errors.
+
+    The classifier is trained on ``classifier.training`` (a labelled corpus of
+    :func:`~framing.frames.labelled.load_labelled` or a CSV) and applied to the event documents.
+    Its errors are measured on the hand-coded study documents of ``classifier.validation``
+    (``doc_id`` plus one 0/1 column per frame); the shares of frames with at least
+    ``classifier.min_coded`` coded positives and negatives are corrected with Rogan-Gladen using
+    those error rates (pooled over groups: the codes are too few to estimate them per group).
+    """
+    from .frames.classifier import FrameClassifier
+    from .frames.evaluation import evaluate_frames
+    from .frames.labelled import load_labelled, read_labels
+    from .frames.prevalence import estimate_prevalence
+
+    out = StageOutput()
+    c = config["classifier"]
+    if not c["enabled"]:
+        return out
+    data_home = corpus.objects.get("data_home")
+    docs = corpus.objects["documents"]
+    event_docs = corpus.objects["event_documents"]
+    path = config.path("classifier", "training")
+    with _Recorder(out):
+        training = (read_labels(path) if path is not None and path.is_file()
+                    else load_labelled(c["training"], data_home=data_home))
+        model = FrameClassifier(features=tuple(c["features"]), C=c["C"],
+                                random_state=config.seed).fit(training.texts, training.target())
+        predicted = model.predict_frames(event_docs)
+    out.params["FrameClassifier"] = {**_params(model), "training": training.name,
+                                     "training_documents": len(training), "C_": model.C_}
+    out.objects.update(classifier=model, classifier_frames=predicted)
+    out.tables["classifier_frames"] = (
+        predicted[predicted["label"] == "present"]
+        .merge(event_docs[["doc_id", "outlet_group"]], on="doc_id")
+        .groupby(["outlet_group", "frame"]).size().rename("documents").reset_index())
+    out.tables["classifier_training"] = pd.DataFrame(
+        {"frame": list(model.classes_),
+         "training_documents": training.frame_counts().reindex(model.classes_).to_numpy(),
+         "threshold": np.round(model.thresholds_, 4)})
+    validation_path = config.path("classifier", "validation")
+    if validation_path is None:
+        return out
+    codes = pd.read_csv(validation_path)
+    frames = [f for f in model.classes_ if f in codes.columns]
+    coded = docs[docs["doc_id"].isin(codes["doc_id"])]
+    missing = sorted(set(codes["doc_id"]) - set(coded["doc_id"]))
+    if missing:
+        raise ConfigError(f"{validation_path}: {len(missing)} coded doc_id(s) are not among the "
+                          f"study's documents (first: {missing[0]!r}).")
+    with _Recorder(out):
+        on_coded = model.predict_frames(coded)
+        wide = (on_coded.assign(v=(on_coded["label"] == "present").astype(int))
+                .pivot(index="doc_id", columns="frame", values="v"))
+        truth = codes.set_index("doc_id").loc[wide.index, frames].astype(int)
+        evaluation = evaluate_frames(truth, wide[frames], frames=frames,
+                                     groups=[d.split(":")[0] for d in wide.index],
+                                     group_name="corpus", random_state=config.seed)
+        rows = []
+        for frame in frames:
+            t, p = truth[frame].to_numpy(), wide[frame].to_numpy()
+            rows.append({"frame": frame, "n_positive": int(t.sum()),
+                         "n_negative": int((1 - t).sum()),
+                         "sensitivity": p[t == 1].mean() if t.any() else np.nan,
+                         "specificity": 1 - p[t == 0].mean() if (1 - t).any() else np.nan})
+        rates = pd.DataFrame(rows)
+        usable = rates[(rates["n_positive"] >= c["min_coded"])
+                       & (rates["n_negative"] >= c["min_coded"])]
+        shares = estimate_prevalence(
+            predicted.merge(event_docs[["doc_id", "outlet_group"]], on="doc_id"),
+            error_rates=usable, by="outlet_group", methods=("rogan-gladen",),
+            frames=usable["frame"].tolist(), confidence=config["compare"]["confidence"],
+            n_resamples=config["compare"]["n_resamples"], random_state=config.seed)
+    out.tables["classifier_validation"] = evaluation.table
+    out.tables["classifier_error_rates"] = rates
+    out.tables["classifier_shares"] = shares.table
+    out.objects.update(evaluation=evaluation, corrected_shares=shares)
+    return out
+
+
 def stage_words(config: StudyConfig, corpus: StageOutput) -> StageOutput:
     """Distinguishing words of each outlet group (informative Dirichlet log-odds)."""
     out = StageOutput()
@@ -370,10 +462,11 @@ def stage_words(config: StudyConfig, corpus: StageOutput) -> StageOutput:
     with _Recorder(out):
         words = distinguishing_words(docs, by="outlet_group",
                                      reference=_reference(config, docs),
-                                     correction="fdr_bh",
+                                     correction=w["correction"],
                                      confidence=config["compare"]["confidence"],
                                      min_df=w["min_df"])
     out.tables["distinguishing_words"] = words.top(w["n_words"])
+    out.params["distinguishing_words"] = _jsonable(words.params)
     out.objects["words"] = words
     return out
 
@@ -388,12 +481,14 @@ def stage_similarity(config: StudyConfig, corpus: StageOutput, topics: StageOutp
     with _Recorder(out):
         result = compare_distributions(topics.objects["doc_topics"], feature="topic",
                                        weight="weight", by="outlet", documents=docs,
-                                       n_resamples=200, n_permutations=200,
+                                       n_resamples=config["compare"]["n_resamples"],
+                                       n_permutations=config["compare"]["n_permutations"],
                                        confidence=config["compare"]["confidence"],
                                        correction=config["compare"]["correction"],
                                        min_docs=config["groups"]["min_docs"],
                                        random_state=config.seed)
     out.tables["outlet_similarity"] = _tidy(result)
+    out.params["compare_distributions"] = _jsonable(result.params)
     out.objects["similarity"] = result
     return out
 
@@ -420,6 +515,7 @@ def stage_tone(config: StudyConfig, corpus: StageOutput) -> StageOutput:
                               correction=config["compare"]["correction"],
                               confidence=config["compare"]["confidence"], min_docs=t["min_docs"])
     out.tables["tone"] = _tidy(result)
+    out.params["compare_tone"] = _jsonable(result.params)
     out.objects.update(doc_tone=doc_tone, tone=result)
     return out
 
@@ -444,6 +540,7 @@ STAGES: dict[str, tuple[Callable[..., StageOutput], tuple[str, ...]]] = {
     "events": (stage_events, ("corpus",)),
     "topics": (stage_topics, ("corpus",)),
     "frames": (stage_frames, ("corpus",)),
+    "classifier": (stage_classifier, ("corpus",)),
     "words": (stage_words, ("corpus",)),
     "similarity": (stage_similarity, ("corpus", "topics")),
     "tone": (stage_tone, ("corpus",)),

@@ -18,7 +18,8 @@ import seaborn as sns
 
 from .errors import SchemaError
 
-__all__ = ["plot_label_shares", "plot_share_intervals", "plot_prevalence_heatmap"]
+__all__ = ["plot_label_shares", "plot_share_intervals", "plot_prevalence_heatmap",
+           "plot_corrected_shares"]
 
 
 def _rows(data: pd.DataFrame, *, kind: str, scope: str, feature_kind: str | None = None
@@ -116,4 +117,43 @@ def plot_prevalence_heatmap(data: pd.DataFrame, *, scope: str = "all", kind: str
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.set_title(f"Mean proportion by group (scope: {scope})", fontsize="medium")
+    return ax
+
+
+def plot_corrected_shares(data: pd.DataFrame, *, ax=None, palette="colorblind"):
+    """Naive and error-corrected frame shares by group, with intervals (one row per frame and
+    group, one colour per method).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Table of :func:`~framing.frames.estimate_prevalence` (``group, frame, method, estimate,
+        ci_low, ci_high``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    rows = data.dropna(subset=["estimate"])
+    keys = list(dict.fromkeys(zip(rows["frame"], rows["group"], strict=True)))
+    methods = list(dict.fromkeys(rows["method"]))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 1.2 + 0.32 * len(keys)), layout="constrained")
+    colors = dict(zip(methods, sns.color_palette(palette, len(methods)), strict=True))
+    step = 0.7 / max(len(methods), 1)
+    for i, method in enumerate(methods):
+        mine = rows[rows["method"] == method]
+        y = np.array([keys.index(k) for k in zip(mine["frame"], mine["group"], strict=True)])
+        y = y - 0.35 + step * (i + 0.5)
+        ax.hlines(y, mine["ci_low"], mine["ci_high"], color=colors[method])
+        ax.scatter(mine["estimate"], y, color=colors[method], label=method, zorder=3, s=14)
+    names = [textwrap.shorten(f.replace("_", " "), 30, placeholder="…") for f, _ in keys]
+    ax.set_yticks(range(len(keys)), [f"{n}: {g}" for n, (_, g) in zip(names, keys, strict=True)],
+                  fontsize="small")
+    ax.set_ylim(len(keys) - 0.5, -0.5)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of documents (95% interval)")
+    ax.legend(title=None, fontsize="small")
+    ax.set_title("Classifier frame shares: naive and corrected for classifier error",
+                 fontsize="medium")
     return ax

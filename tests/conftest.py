@@ -50,6 +50,17 @@ def all_news(real_home):
         return load_corpus(list(REAL_CORPORA), data_home=real_home)
 
 
+@pytest.fixture(scope="session")
+def flagship_report(real_home, tmp_path_factory):
+    """The flagship report, ``framing.build_report("khan-shaykhun-2017", ...)`` on the real
+    corpora, built once per test session and shared (a :class:`~framing.report.ReportResult`;
+    ``.path`` is the report folder). Tests read it and must not change it."""
+    from framing.report import build_report
+
+    out = tmp_path_factory.mktemp("flagship") / "report-khan-shaykhun-2017"
+    return build_report("khan-shaykhun-2017", out, data_home=real_home)
+
+
 @pytest.fixture
 def write(tmp_path):
     """Write text or bytes to a file in a temporary folder and return its path."""

@@ -193,6 +193,9 @@ def build_sections(result, figures: dict, *, cards) -> list[Section]:
                               f"{config['frames']['evidence_per_frame']} per frame and label)."))
     sections.append(s)
 
+    if "classifier_training" in tables:
+        sections.append(_classifier_section(result, figures))
+
     # -------------------------------------------------------------------- comparisons
     s = Section("comparisons", "Outlet comparisons")
     comparison_tables = [k for k in tables if k.startswith("frames_") or k in (
@@ -232,6 +235,39 @@ def build_sections(result, figures: dict, *, cards) -> list[Section]:
     return sections
 
 
+def _classifier_section(result, figures) -> Section:
+    tables, params = result.tables, result.params["FrameClassifier"]
+    s = Section("classifier", "Classifier frames")
+    blocks = " + ".join(result.config["classifier"]["features"])
+    s.text(f"A FrameClassifier (TF-IDF {blocks} features, "
+           "class-weighted logistic "
+           f"regression, C = {params['C_']}, per-frame thresholds tuned on out-of-fold "
+           f"predictions) was trained on {params['training_documents']} documents of "
+           f"`{params['training']}` and applied to the event documents. The training scheme is "
+           "not the study's own: how well it transfers is measured on the study's hand-coded "
+           "documents below, and shares are corrected with those error rates.")
+    s.table(tables["classifier_training"], "classifier_training",
+            "Frames, training documents per frame and the tuned probability thresholds.")
+    if "classifier_validation" in tables:
+        s.table(tables["classifier_validation"], "classifier_validation",
+                "Agreement with the hand codes of study documents: precision, recall and F1 "
+                "with 95% bootstrap intervals; micro and macro averages in the last rows.")
+        s.table(tables["classifier_error_rates"], "classifier_error_rates",
+                "Sensitivity and specificity per frame on the hand-coded documents. Where "
+                "sensitivity + specificity - 1 is near 0 the classifier carries almost no "
+                "information about the frame and no correction can recover its share.")
+        s.figure(figures, "classifier_shares")
+        shares = tables["classifier_shares"]
+        s.table(shares[["frame", "group", "method", "n_docs", "estimate", "ci_low",
+                        "ci_high"]], "classifier_shares",
+                "Naive and corrected shares of frames with enough hand-coded positives and "
+                "negatives.")
+    else:
+        s.table(tables["classifier_frames"], "classifier_frames",
+                "Documents per group and predicted frame (no validation codes given).")
+    return s
+
+
 def _methods(result) -> Section:
     config, params = result.config, result.params
     c = config["corpus"]
@@ -247,7 +283,7 @@ def _methods(result) -> Section:
            "its tests).")
     if "TopicModel" in params:
         p = params["TopicModel"]
-        s.text(f"Topics: TopicModel(method={p.get('method')!r}, n_topics={p.get('n_topics')}, "
+        s.text(f"Topics: TopicModel(method={p.get('method')!r}, n_topics={p.get('n_components')}, "
                f"min_df={p.get('min_df')}, max_df={p.get('max_df')}, "
                f"random_state={p.get('random_state')}); prevalence by group with "
                f"{config['compare']['n_resamples']} bootstrap resamples and an OLS with event "

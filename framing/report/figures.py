@@ -16,7 +16,12 @@ from typing import Any
 import matplotlib.pyplot as plt
 import seaborn as sns
 
-from ..plotting import plot_label_shares, plot_prevalence_heatmap, plot_share_intervals
+from ..plotting import (
+    plot_corrected_shares,
+    plot_label_shares,
+    plot_prevalence_heatmap,
+    plot_share_intervals,
+)
 
 __all__ = ["ReportFigure", "make_figures", "save_figure"]
 
@@ -90,6 +95,13 @@ def make_figures(result) -> list[ReportFigure]:
             add(f"frames_{book}", "frames",
                 f"Share of documents with each {book} frame by outlet group (95% intervals).",
                 lambda shares=shares: shares.plot(feature_kind="frame", palette=palette))
+    corrected = stages["classifier"].tables.get("classifier_shares")
+    if corrected is not None and not corrected.empty:
+        add("classifier_shares", "classifier",
+            "Classifier frame shares by outlet group: naive share (Wilson interval) and "
+            "Rogan-Gladen estimate corrected with the error rates measured on the hand-coded "
+            "study documents (percentile bootstrap interval).",
+            lambda: plot_corrected_shares(corrected, palette=palette))
     words = stages["words"].objects.get("words")
     if words is not None:
         add("distinguishing_words", "words",
