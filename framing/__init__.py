@@ -27,10 +27,14 @@ from .errors import (
 )
 from .events import assign_events, discover_events, load_events
 from .frames import (
+    FrameClassifier,
     code_documents,
     estimate_prevalence,
+    evaluate_frames,
     list_codebooks,
+    load_classifier,
     load_codebook,
+    load_labelled,
     reliability,
     sample_for_coding,
 )
@@ -72,6 +76,10 @@ __all__ = [
     "sample_for_coding",
     "reliability",
     "estimate_prevalence",
+    "FrameClassifier",
+    "load_classifier",
+    "evaluate_frames",
+    "load_labelled",
     "TopicModel",
     "select_k",
     "topic_prevalence",

@@ -109,7 +109,8 @@ def plot_prevalence_heatmap(data: pd.DataFrame, *, scope: str = "all", kind: str
     """
     rows = _rows(data, kind=kind, scope=scope)
     wide = rows.pivot_table(index="feature", columns="group", values="estimate")
-    wide.index = [textwrap.shorten(str(f), wrap, placeholder="…") for f in wide.index]
+    wide.index = [textwrap.shorten(str(f).replace("_", " "), wrap, placeholder="…")
+                  for f in wide.index]
     if ax is None:
         _, ax = plt.subplots(figsize=(6.5, 1.5 + 0.38 * len(wide)), layout="constrained")
     sns.heatmap(wide, annot=True, fmt=".2f", cmap=cmap, cbar_kws={"label": "mean proportion"},

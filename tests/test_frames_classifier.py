@@ -320,12 +320,12 @@ def test_gvfc_headlines_real(real_home):
     rng = np.random.default_rng(0)
     test = rng.random(len(corpus)) < 0.25
     train = corpus.subset(~test)
-    model = FrameClassifier(features=("word", "char"), C=10.0, cv=3, random_state=0)
+    model = FrameClassifier(features=("word",), C=10.0, cv=2, random_state=0)
     model.fit(train.texts.tolist(), train.target())
     held = corpus.subset(test)
     accuracy = accuracy_score(held.target(), model.predict(held.texts.tolist()))
     majority = held.target().value_counts(normalize=True).iloc[0]
-    assert accuracy > majority + 0.3, (accuracy, majority)
+    assert accuracy > majority + 0.25, (accuracy, majority)
 
 
 # ----------------------------------------------------------------------------- embeddings

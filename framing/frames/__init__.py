@@ -20,6 +20,12 @@ reliability
     Agreement between coders: percent agreement, Cohen's and Fleiss' kappa, Krippendorff's alpha.
 prevalence
     Frame shares corrected for classifier error (Rogan-Gladen, prediction-powered inference).
+classifier
+    :class:`FrameClassifier`, the supervised multi-label frame classifier (skops persistence).
+evaluation
+    Precision/recall/F1 with bootstrap intervals, confusion between frames, accuracy by group.
+labelled
+    Loaders of human-labelled framing corpora (SemEval-2023, GVFC, Narrative Frames, CSV).
 """
 
 from __future__ import annotations
@@ -33,7 +39,10 @@ from .annotation import (
     sample_for_coding,
     write_coding_sheet,
 )
+from .classifier import FrameClassifier, UntrustedModelError, load_classifier
 from .codebook import Codebook, CodebookError, Frame, Rule, list_codebooks, load_codebook
+from .evaluation import FrameEvaluation, cross_val_predict_frames, evaluate_frames
+from .labelled import LabelledCorpus, list_labelled, load_labelled, read_labels
 from .matching import CodingResult, code_documents, parse_document
 from .prevalence import CorrectedPrevalence, estimate_prevalence, ppi_mean, rogan_gladen
 from .reliability import ReliabilityResult, reliability
@@ -64,4 +73,14 @@ __all__ = [
     "CorrectedPrevalence",
     "rogan_gladen",
     "ppi_mean",
+    "FrameClassifier",
+    "load_classifier",
+    "UntrustedModelError",
+    "evaluate_frames",
+    "cross_val_predict_frames",
+    "FrameEvaluation",
+    "LabelledCorpus",
+    "load_labelled",
+    "read_labels",
+    "list_labelled",
 ]

@@ -22,6 +22,7 @@ from ..plotting import (
     plot_prevalence_heatmap,
     plot_share_intervals,
 )
+from ..topics.selection import plot_select_k
 
 __all__ = ["ReportFigure", "make_figures", "save_figure"]
 
@@ -71,7 +72,8 @@ def make_figures(result) -> list[ReportFigure]:
     if "selection" in topics:
         add("topic_selection", "topics",
             "Model-selection diagnostics by number of topics K (mean and spread over seeds).",
-            lambda: topics["selection"].plot())
+            # fit times vary from run to run; they are not drawn (nor tabled)
+            lambda: plot_select_k(topics["selection"].table.query("metric != 'fit_seconds'")))
     if "prevalence" in topics:
         add("topic_prevalence", "topics",
             "Mean topic proportion by outlet group over the event documents.",
