@@ -385,7 +385,7 @@ def stage_classifier(config: StudyConfig, corpus: StageOutput) -> StageOutput:
     from .frames.classifier import FrameClassifier
     from .frames.evaluation import evaluate_frames
     from .frames.labelled import load_labelled, read_labels
-    from .frames.prevalence import estimate_prevalence
+    from .frames.prevalence import error_rates, estimate_prevalence
 
     out = StageOutput()
     c = config["classifier"]
@@ -430,14 +430,7 @@ def stage_classifier(config: StudyConfig, corpus: StageOutput) -> StageOutput:
         evaluation = evaluate_frames(truth, wide[frames], frames=frames,
                                      groups=[d.split(":")[0] for d in wide.index],
                                      group_name="corpus", random_state=config.seed)
-        rows = []
-        for frame in frames:
-            t, p = truth[frame].to_numpy(), wide[frame].to_numpy()
-            rows.append({"frame": frame, "n_positive": int(t.sum()),
-                         "n_negative": int((1 - t).sum()),
-                         "sensitivity": p[t == 1].mean() if t.any() else np.nan,
-                         "specificity": 1 - p[t == 0].mean() if (1 - t).any() else np.nan})
-        rates = pd.DataFrame(rows)
+        rates = error_rates(truth, wide[frames])
         usable = rates[(rates["n_positive"] >= c["min_coded"])
                        & (rates["n_negative"] >= c["min_coded"])]
         shares = estimate_prevalence(

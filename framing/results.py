@@ -40,6 +40,7 @@ from .schema import COMPARISON_COLUMNS, require_columns
 __all__ = [
     "validate_comparison",
     "Summary",
+    "SummaryExports",
     "ComparisonResult",
 ]
 
@@ -160,6 +161,22 @@ class Summary:
         notes = "".join(f"<p><small>Note: {html.escape(n)}</small></p>" for n in self.notes)
         return (f"<h4>{html.escape(self.title)}</h4>{params}"
                 f"{_formatted(self.table).to_html(index=False, na_rep='')}{notes}")
+
+
+class SummaryExports:
+    """Mixin for result objects with a ``summary()`` returning a :class:`Summary`: Markdown,
+    LaTeX and Jupyter renderings all come from that one summary."""
+
+    def to_markdown(self) -> str:
+        """Markdown of :meth:`summary`."""
+        return self.summary().to_markdown()
+
+    def to_latex(self) -> str:
+        """LaTeX of :meth:`summary`."""
+        return self.summary().to_latex()
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
 
 
 class ComparisonResult:

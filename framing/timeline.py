@@ -15,7 +15,7 @@ import pandas as pd
 from .compare import presence_table
 from .errors import ParameterError
 from .inference import wilson_interval
-from .results import Summary
+from .results import Summary, SummaryExports
 from .schema import require_columns
 
 __all__ = ["coverage_over_time", "event_table", "TimelineResult", "TIMELINE_COLUMNS"]
@@ -57,7 +57,7 @@ def event_table(events, *, before: int = 3, after: int = 14) -> pd.DataFrame:
     return table[["event_id", "date", "before", "after"]].reset_index(drop=True)
 
 
-class TimelineResult:
+class TimelineResult(SummaryExports):
     """Result of :func:`coverage_over_time`.
 
     Attributes
@@ -95,17 +95,6 @@ class TimelineResult:
             wide = (pooled["x"] / pooled["n_docs"]).unstack("feature").add_prefix("share: ")
             table = table.merge(wide.reset_index(), on=["scope", "group"], how="left")
         return Summary(self.title, table, self.params)
-
-    def to_markdown(self) -> str:
-        """Markdown of :meth:`summary`."""
-        return self.summary().to_markdown()
-
-    def to_latex(self) -> str:
-        """LaTeX of :meth:`summary`."""
-        return self.summary().to_latex()
-
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
 
     def plot(self, feature: str | None = None, *, palette=None, height: float = 3.0):
         """Lines per group over the event's days, one panel per event.

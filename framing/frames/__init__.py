@@ -44,7 +44,13 @@ from .codebook import Codebook, CodebookError, Frame, Rule, list_codebooks, load
 from .evaluation import FrameEvaluation, cross_val_predict_frames, evaluate_frames
 from .labelled import LabelledCorpus, list_labelled, load_labelled, read_labels
 from .matching import CodingResult, code_documents, parse_document
-from .prevalence import CorrectedPrevalence, estimate_prevalence, ppi_mean, rogan_gladen
+from .prevalence import (
+    CorrectedPrevalence,
+    error_rates,
+    estimate_prevalence,
+    ppi_mean,
+    rogan_gladen,
+)
 from .reliability import ReliabilityResult, reliability
 from .validation import ValidationResult, validate_codes
 
@@ -70,6 +76,7 @@ __all__ = [
     "reliability",
     "ReliabilityResult",
     "estimate_prevalence",
+    "error_rates",
     "CorrectedPrevalence",
     "rogan_gladen",
     "ppi_mean",

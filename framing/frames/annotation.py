@@ -36,7 +36,7 @@ import pandas as pd
 
 from ..errors import ParameterError, SchemaError
 from ..inference import make_rng, resolve_random_state
-from ..results import Summary
+from ..results import Summary, SummaryExports
 from ..schema import require_columns
 from .codebook import Codebook, load_codebook
 
@@ -489,7 +489,7 @@ STATUSES = ("agreed", "majority", "single", "disagreement", "uncoded")
 
 
 @dataclass(frozen=True)
-class AdjudicationResult:
+class AdjudicationResult(SummaryExports):
     """Disagreements between coders and a merged sheet for the adjudicator.
 
     Attributes
@@ -523,13 +523,6 @@ class AdjudicationResult:
                              else " (not used: rule='unanimous')")]
         return Summary("Adjudication: documents per variable and status", self.table,
                        self.params, notes)
-
-    def to_markdown(self) -> str:
-        """Markdown of :meth:`summary`."""
-        return self.summary().to_markdown()
-
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
 
     def __repr__(self) -> str:
         return (f"AdjudicationResult({len(self.merged)} documents, "

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError, SchemaError
-from ..results import Summary
+from ..results import Summary, SummaryExports
 
 __all__ = ["FrameEvaluation", "evaluate_frames", "cross_val_predict_frames"]
 
@@ -84,7 +84,7 @@ def _prf(tp, fp, fn):
     return p, r, f
 
 
-class FrameEvaluation:
+class FrameEvaluation(SummaryExports):
     """Agreement of predicted frames with human codes (see the module docstring).
 
     Attributes
@@ -170,9 +170,6 @@ class FrameEvaluation:
             parts += ["", f"**By {self.params['group']}**", "",
                       self.by_group.to_markdown(index=False, floatfmt=".3f")]
         return "\n".join(parts) + "\n"
-
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
 
     def __repr__(self) -> str:
         return (f"<FrameEvaluation: {self.params['n_docs']} documents, "

@@ -55,7 +55,7 @@ from scipy import stats
 
 from ..errors import EstimationWarning, ParameterError, SchemaError, SmallCellWarning
 from ..inference import make_rng, resolve_random_state, wilson_interval
-from ..results import ComparisonResult, Summary
+from ..results import ComparisonResult, Summary, SummaryExports
 from ..schema import require_columns
 
 __all__ = [
@@ -64,6 +64,7 @@ __all__ = [
     "rogan_gladen",
     "ppi_mean",
     "estimate_prevalence",
+    "error_rates",
     "CorrectedPrevalence",
 ]
 
@@ -235,7 +236,7 @@ def _validation_long(validation: pd.DataFrame, frames: list[str], *, frame: str,
 
 # ---------------------------------------------------------------------------------- result
 @dataclass(frozen=True)
-class CorrectedPrevalence:
+class CorrectedPrevalence(SummaryExports):
     """Frame shares per group: naive and corrected for classifier error.
 
     Attributes
@@ -262,17 +263,6 @@ class CorrectedPrevalence:
         methods = [f"{m}: {_DESCRIPTIONS[m]}" for m in pd.unique(self.table["method"])]
         return Summary("Frame shares corrected for classifier error", self.table, self.params,
                        (*methods, *self.notes))
-
-    def to_markdown(self) -> str:
-        """Markdown of :meth:`summary`."""
-        return self.summary().to_markdown()
-
-    def to_latex(self) -> str:
-        """LaTeX of :meth:`summary`."""
-        return self.summary().to_latex()
-
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
 
     def __repr__(self) -> str:
         return (f"CorrectedPrevalence({self.table['group'].nunique()} groups x "
@@ -569,6 +559,41 @@ def _rate_rows(name, g, f, y, w, group_names) -> list[dict]:
                      "sensitivity": tp / w_pos if w_pos else np.nan,
                      "specificity": tn / w_neg if w_neg else np.nan})
     return rows
+
+
+def error_rates(truth: pd.DataFrame, predicted: pd.DataFrame, *,
+                frames: Sequence[str] | None = None) -> pd.DataFrame:
+    """Sensitivity and specificity of a classifier per frame, from hand codes.
+
+    Parameters
+    ----------
+    truth, predicted : DataFrame
+        0/1 tables with the same index (documents) and one column per frame.
+    frames : sequence of str, optional
+        Frames to rate (default: the columns of ``truth``).
+
+    Returns
+    -------
+    DataFrame
+        ``frame, n_labelled, n_positive, n_negative, sensitivity, specificity``: the
+        ``error_rates=`` table of :func:`estimate_prevalence` (whose bootstrap resamples the
+        counts).
+
+    Examples
+    --------
+    >>> truth = pd.DataFrame({"war": [1, 1, 0, 0]})
+    >>> error_rates(truth, pd.DataFrame({"war": [1, 0, 0, 1]}))[["sensitivity", "specificity"]]
+       sensitivity  specificity
+    0          0.5          0.5
+    """
+    frames = list(truth.columns if frames is None else frames)
+    predicted = predicted.loc[truth.index]
+    rows = []
+    for name in frames:
+        y = truth[name].to_numpy(dtype=float)
+        f = predicted[name].to_numpy(dtype=float)
+        rows += _rate_rows(name, np.zeros(len(y), dtype=int), f, y, np.ones(len(y)), ["all"])[:1]
+    return pd.DataFrame(rows).drop(columns="group")
 
 
 def _check_counts(name, g, y, n_groups, group_names, pooled, min_class_count) -> None:

@@ -46,7 +46,7 @@ from statsmodels.stats.inter_rater import fleiss_kappa
 
 from ..errors import ParameterError
 from ..inference import make_rng, resolve_random_state
-from ..results import Summary
+from ..results import Summary, SummaryExports
 from .annotation import read_codes
 from .codebook import Codebook
 
@@ -65,7 +65,7 @@ RELIABILITY_COLUMNS = ("variable", "level", "n_units", "n_coders", "n_values", "
 
 
 @dataclass(frozen=True)
-class ReliabilityResult:
+class ReliabilityResult(SummaryExports):
     """Agreement between coders, one row per variable.
 
     Attributes
@@ -98,17 +98,6 @@ class ReliabilityResult:
                  "fleiss_kappa: on the fleiss_units documents every coder coded",
                  *self.notes)
         return Summary("Inter-coder reliability per variable", self.table, self.params, notes)
-
-    def to_markdown(self) -> str:
-        """Markdown of :meth:`summary`."""
-        return self.summary().to_markdown()
-
-    def to_latex(self) -> str:
-        """LaTeX of :meth:`summary`."""
-        return self.summary().to_latex()
-
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
 
     def __repr__(self) -> str:
         alphas = dict(zip(self.table["variable"], self.table["alpha"].round(3), strict=True))

@@ -19,10 +19,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import matplotlib.pyplot as plt
+
+from ..manifest import build_manifest, input_files, output_checksums
 from ..pipeline import StudyResult, run_study
 from ..study import load_study
 from .content import build_sections
-from .figures import make_figures, png_bytes, save_figure
+from .figures import make_figures, save_figure
 from .render import render_html, render_markdown
 
 __all__ = ["ReportResult", "build_report", "write_report"]
@@ -50,8 +53,6 @@ class ReportResult:
 def write_report(result: StudyResult, out: str | os.PathLike, *, data_home=None,
                  timings: dict[str, float] | None = None) -> Path:
     """Write the report of a finished study to ``out`` (atomically)."""
-    from ..manifest import build_manifest, input_files
-
     timings = dict(timings or result.timings)
     config = result.config
     out = Path(out).resolve()
@@ -68,10 +69,8 @@ def write_report(result: StudyResult, out: str | os.PathLike, *, data_home=None,
         fconf = config["figures"]
         images = {}
         for fig in figures:
-            save_figure(fig, tmp / "figures", fconf["formats"], fconf["dpi"])
-            images[fig.name] = png_bytes(fig, min(fconf["dpi"], 150))
-        import matplotlib.pyplot as plt
-
+            paths = save_figure(fig, tmp / "figures", fconf["formats"], fconf["dpi"])
+            images[fig.name] = paths["png"].read_bytes()  # the HTML embeds the saved PNG
         plt.close("all")
         corpus = result["corpus"].objects["corpus"]
         sections = build_sections(result, {f.name: f for f in figures}, cards=corpus.cards)
@@ -85,8 +84,6 @@ def write_report(result: StudyResult, out: str | os.PathLike, *, data_home=None,
         (tmp / "report.md").write_text(render_markdown(sections, header=header),
                                        encoding="utf-8")
         timings["report"] = time.perf_counter() - start
-        from ..manifest import output_checksums
-
         manifest = build_manifest(result, inputs=input_files(corpus, data_home=data_home),
                                   outputs=output_checksums(tmp), timings=timings)
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, default=str) + "\n",

@@ -161,9 +161,8 @@ def build_sections(result, figures: dict, *, cards) -> list[Section]:
 
     # -------------------------------------------------------------------- frames
     s = Section("frames", "Deductive frames")
-    frames = tables
-    if "frames_syria_2017" in frames:
-        syria = frames["frames_syria_2017"]
+    if "frames_syria_2017" in tables:
+        syria = tables["frames_syria_2017"]
         s.text("The `syria-2017` codebook codes whether a document likens the US response to "
                "the 2003 invasion of Iraq (with the voice that draws the analogy and the "
                "document's stance), and whom it blames for the chemical attack. Shares are of "
@@ -181,9 +180,9 @@ def build_sections(result, figures: dict, *, cards) -> list[Section]:
                 "Tests of association between outlet group and each code (pooled).")
     for book in ("generic", "policy"):
         name = f"frames_{book}"
-        if name in frames:
+        if name in tables:
             s.figure(figures, name)
-            rows = _shares(frames[name], "frame")
+            rows = _shares(tables[name], "frame")
             s.table(_by_group(rows), name, f"{book.capitalize()} frames: share of documents "
                     "with the frame, 95% Wilson intervals.")
     examples = tables.get("evidence_examples")

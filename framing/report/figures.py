@@ -7,7 +7,6 @@ in the SVG or PNG metadata, a fixed SVG id salt), so identical runs give identic
 
 from __future__ import annotations
 
-import io
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,11 +131,3 @@ def save_figure(fig: ReportFigure, folder: Path, formats, dpi: int) -> dict[str,
         fig.figure.savefig(path, format=fmt, dpi=dpi, bbox_inches="tight", metadata=metadata)
         paths[fmt] = path
     return paths
-
-
-def png_bytes(fig: ReportFigure, dpi: int) -> bytes:
-    """The figure as PNG bytes (for embedding in the HTML report)."""
-    buffer = io.BytesIO()
-    fig.figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight",
-                       metadata={"Software": None})
-    return buffer.getvalue()

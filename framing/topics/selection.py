@@ -18,7 +18,7 @@ from sklearn.base import clone
 from tqdm.auto import tqdm
 
 from ..errors import ParameterError
-from ..results import Summary
+from ..results import Summary, SummaryExports
 from ..text import make_vectorizer
 from .diagnostics import (
     exclusivity,
@@ -40,7 +40,7 @@ METRICS = {"npmi": True, "exclusivity": True, "stability": True,
            "fit_seconds": False}
 
 
-class SelectKResult:
+class SelectKResult(SummaryExports):
     """What :func:`select_k` returns.
 
     Attributes
@@ -80,9 +80,6 @@ class SelectKResult:
         return Summary(f"Number of topics: {self.params['method']}", wide, self.params,
                        notes=(better, "NPMI uses document co-occurrence on all documents; "
                                       "held-out fit uses each seed's held-out documents."))
-
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
 
     def plot(self, **kwargs):
         """:func:`plot_select_k` of :attr:`table` (returns a seaborn FacetGrid)."""
