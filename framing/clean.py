@@ -20,11 +20,14 @@ One pass over a text does, in this order:
    :func:`restore_apostrophes`).
 
 The pass repeats until the text no longer changes (removing one line can expose a dateline, for
-instance), which makes cleaning idempotent: cleaning a cleaned text changes nothing.
+instance), which makes cleaning idempotent: cleaning a cleaned text changes nothing. Most texts
+take two passes, the second one only confirming the first; it searches again for rule hints, and
+tries line rules whose result depends on nothing but the line, only in the lines that changed.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -75,9 +78,12 @@ _LIST_LINE_MAX = 160
 _SENTENCE_END = re.compile(r"[.;,:]['\"”’)]?$")
 
 # A sentence starts at a line start, after ". " (optionally with a closing quote or bracket
-# between), or after the "**" that some outlets wrap promotions in.
-_SENTENCE_START = r"(?:^|(?<=[.!?] )|(?<=[.!?][\"”’)] )|(?<=\*\*)|(?<=\*\* ))"
+# between), or after the "**" that some outlets wrap promotions in. The leading test of the one
+# character before, implied by each alternative, rejects most positions at a third of the cost.
+_SENTENCE_START = r"(?<![^\n *])(?:^|(?<=[.!?] )|(?<=[.!?][\"”’)] )|(?<=\*\*)|(?<=\*\* ))"
 _SENTENCE_TAIL = r"[.!?]*[\"”’]?(?:\*\*)?(?: |$)"
+# What a line or block rule's pattern must match: the rest of the line, spaces aside.
+_WHOLE_LINE = r"[^\S\n]*(?:{})[^\S\n]*$"
 
 
 @dataclass(frozen=True)
@@ -138,7 +144,7 @@ class BoilerplateRule:
         # The newline ends a trailing comment of a verbose pattern before the closing bracket.
         pattern = self.pattern + "\n" if self.verbose else self.pattern
         if self.scope in ("line", "block"):
-            source = rf"^[^\S\n]*(?:{pattern})[^\S\n]*$"
+            source = "^" + _WHOLE_LINE.format(pattern)
         elif self.scope == "sentence":
             source = rf"{_SENTENCE_START}(?:{pattern}){_SENTENCE_TAIL}"
         elif self.scope == "dateline":
@@ -158,7 +164,7 @@ class BoilerplateRule:
             ) from exc
         object.__setattr__(self, "regex", compiled)
         if self.scope in ("line", "block"):
-            finder = rf"\n(?=[^\S\n]*(?:{pattern})[^\S\n]*$)"
+            finder = rf"\n(?={_WHOLE_LINE.format(pattern)})"
             object.__setattr__(self, "finder", re.compile(finder, flags))
 
 
@@ -291,8 +297,12 @@ def _resolve_rules(rules) -> tuple[BoilerplateRule, ...]:
 
 # C0/C1 controls other than tab and newline, zero-width characters, soft hyphens, BOMs and the
 # object replacement character carry no text.
-_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1f\x7f\u00ad\u200b\u200e\u200f\u2060\ufeff\ufffc]")
-_OTHER_BREAKS = re.compile("\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_INVISIBLE_CHARS = "\x00-\x08\x0e-\x1f\x7f\u00ad\u200b\u200e\u200f\u2060\ufeff\ufffc"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+_ASCII_INVISIBLE = bytes([*range(0x09), *range(0x0E, 0x20), 0x7F])
+# "\r\n", "\r" and the other line and paragraph separators. Written to start with a character
+# set (not an alternation) so that the regular expression engine skips quickly to candidates.
+_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029](?:(?<=\r)\n)?")
 
 # ftfy is by far the slowest step, so it only runs when a text shows a sign of damage it can
 # repair: UTF-8 read as Latin-1/Windows-1252 (a lead byte followed by a continuation-like
@@ -303,68 +313,120 @@ _DAMAGE = re.compile(
     "|[\x80-\x9f\ufffd\ufb00-\ufb06\uff01-\uff5e\x1b]"
     "|&(?:[a-zA-Z]+|#\\d+|#x[0-9a-fA-F]+);"
 )
+# The characters that can start a _DAMAGE match: searching for one of them is several times
+# faster than findall, and most non-ASCII texts (curly quotes, dashes) contain none.
+_DAMAGE_START_CHARS = "\u00c2-\u00f4\x80-\x9f\ufffd\ufb00-\ufb06\uff01-\uff5e\x1b&"
+_DAMAGE_START = re.compile(f"[{_DAMAGE_START_CHARS}]")
+# A character that _repair_unicode may have to repair or remove.
+_SUSPECT = re.compile(f"[{_DAMAGE_START_CHARS}{_INVISIBLE_CHARS}]")
 _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False)
 
-# Runs of spaces and tabs other than a single space.
+# Runs of spaces and tabs other than a single space; in a text without odd spaces (below),
+# the runs of two spaces or more, which the literal start lets the engine find much faster.
 _SPACES = re.compile(r"(?: [^\S\n]|[^\S\n ])[^\S\n]*")
-_LINE_EDGES = re.compile(r"^ | $", re.MULTILINE)
-_BLANK_LINES = re.compile(r"\n{3,}")
+_DOUBLE_SPACES = re.compile("  +")
+# A space at the start or the end of a line ("^ | $", written to start with the literal space).
+_LINE_EDGES = re.compile(r" (?:(?<![^\n] )|$)", re.MULTILINE)
+# Not \n{3,}: a literal start lets the engine skip quickly to candidates.
+_BLANK_LINES = re.compile(r"\n\n\n+")
+# Whitespace other than a space and a line break (the line breaks of _OTHER_BREAKS included).
 _ODD_SPACE = re.compile(r"[^\S \n]")
+_ASCII_ODD_SPACE = b"\t\x0b\x0c\r\x1c\x1d\x1e\x1f"
 
 
 def _repair_unicode(text: str, counts: Counter) -> str:
+    if text.isascii():
+        # Nothing to repair or normalise, and the test for invisible characters is quicker.
+        return _remove_invisible(text, counts) if _has_ascii(text, _ASCII_INVISIBLE) else text
+    if not _SUSPECT.search(text):
+        return _normalise_nfc(text, counts)
     # ftfy first: mojibake can contain characters that are invisible once repaired text is
     # read ("Ã\xad" is an accented i, not a letter and a soft hyphen).
-    if not text.isascii():
+    if _DAMAGE_START.search(text):
         damage = len(_DAMAGE.findall(text))
         if damage:
             fixed = ftfy.fix_text(text, _FTFY_CONFIG)
             if fixed != text:
                 counts["unicode"] += damage
                 text = fixed
+    return _normalise_nfc(_remove_invisible(text, counts), counts)
+
+
+def _remove_invisible(text: str, counts: Counter) -> str:
     text, n = _INVISIBLE.subn("", text)
     if n:
         counts["invisible_chars"] += n
+    return text
+
+
+def _normalise_nfc(text: str, counts: Counter) -> str:
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
         counts["unicode"] += 1
     return text
 
 
+def _has_ascii(text: str, chars: bytes) -> bool:
+    """Whether the ASCII ``text`` contains one of ``chars``: deleting them from the bytes is
+    several times faster than a regular expression search."""
+    raw = text.encode("ascii")
+    return len(raw.translate(None, chars)) < len(raw)
+
+
 def _normalise_whitespace(text: str, counts: Counter) -> str:
-    # Most texts are already normal after the first pass; these substring tests are much
-    # faster than the substitutions below.
-    if not (
-        "  " in text
-        or " \n" in text
-        or "\n " in text
-        or "\n\n\n" in text
-        or text[:1].isspace()
-        or text[-1:].isspace()
-        or _ODD_SPACE.search(text)
-    ):
-        return text
+    if text.isascii():
+        odd = _has_ascii(text, _ASCII_ODD_SPACE)
+    else:
+        odd = _ODD_SPACE.search(text) is not None
     total = 0
-    text, n = _OTHER_BREAKS.subn("\n", text)
+    if odd:
+        text, n = _OTHER_BREAKS.subn("\n", text)
+        total += n
+        text, n = _SPACES.subn(" ", text)
+        total += n
+    text, n = _tidy_spaces(text)
     total += n
-    text, n = _SPACES.subn(" ", text)
-    total += n
-    text, n = _LINE_EDGES.subn("", text)
-    total += n
-    text, n = _BLANK_LINES.subn("\n\n", text)
-    total += n
-    stripped = text.strip()
-    total += stripped != text
     if total:
         counts["whitespace"] += total
-    return stripped
+    return text
+
+
+def _tidy_spaces(text: str) -> tuple[str, int]:
+    """Normalise the whitespace of a text without odd spaces; return it and the changes made.
+
+    Each substitution runs only if a substring test (much faster than a regular expression
+    search) shows that it has something to replace: most texts are already normal.
+    """
+    double = "  " in text
+    edges = _has_edge_space(text)
+    if not (double or edges or "\n\n\n" in text):
+        return text, 0
+    total = 0
+    if double:
+        text, total = _DOUBLE_SPACES.subn(" ", text)
+        edges = _has_edge_space(text)
+    if edges:
+        text, n = _LINE_EDGES.subn("", text)
+        total += n
+    if "\n\n\n" in text:
+        text, n = _BLANK_LINES.subn("\n\n", text)
+        total += n
+    stripped = text.strip()
+    return stripped, total + (stripped != text)
+
+
+def _has_edge_space(text: str) -> bool:
+    """Whether a line of ``text`` may start or end with a space (a quick test for _LINE_EDGES)."""
+    return " \n" in text or "\n " in text or text[:1].isspace() or text[-1:].isspace()
 
 
 # ------------------------------------------------------------------------ mangled quotes
 
 
 _MANGLED_OPEN = re.compile('"\ufffd')
-_MANGLED_APOSTROPHE = re.compile('(?<=[A-Za-z])"\ufffd?(?=(?:t|s|d|m|ll|re|ve)\\b)')
+# The quote comes first and the letter before it is checked behind it: a pattern that starts
+# with a literal lets the regular expression engine skip to candidate positions.
+_MANGLED_APOSTROPHE = re.compile('"(?<=[A-Za-z]")\ufffd?(?=(?:t|s|d|m|ll|re|ve)\\b)')
 _MANGLED = re.compile(r'"\?')
 # A mangled closing quote or apostrophe follows a non-space; a mangled dash follows a space.
 _MANGLED_CLOSER = re.compile(r'(?<=\S)"\?')
@@ -458,15 +520,21 @@ def repair_mangled_quotes(text: str) -> tuple[str, int]:
 
 # ----------------------------------------------------------------- stripped punctuation
 
+# The patterns below start with a character class, and test what precedes the first character
+# behind it, so that the regular expression engine skips quickly to candidates. (?=[...]) does
+# the same where the class would be case-insensitive.
 _CONTRACTION = re.compile(
-    r"\b(do|does|did|is|was|are|were|ca|could|would|should|has|have|had|must|need)(n)(t)\b",
+    r"(?=[dicwashmn])\b"
+    r"(do|does|did|is|was|are|were|ca|could|would|should|has|have|had|must|need)(n)(t)\b",
     re.IGNORECASE,
 )
-_CAPITALISED_S = re.compile(r"\b([A-Z][A-Za-z]*[a-z])s\b(?!['’])")
+_CAPITALISED_S = re.compile(r"([A-Z](?<!\w[A-Z])[A-Za-z]*[a-z])s\b(?!['’])")
 # A capitalised word that does not start a sentence: after a word and a space, or after a
 # particle such as "al-".
-_MID_SENTENCE_CAPITAL = re.compile(r"(?:(?<=[^.!?\s\"“] )|(?<=[a-z]-))([A-Z][A-Za-z]*)\b")
-_LOWER_WORD = re.compile(r"\b[a-z]+\b")
+_MID_SENTENCE_CAPITAL = re.compile(
+    r"([A-Z](?:(?<=[^.!?\s\"“] [A-Z])|(?<=[a-z]-[A-Z]))[A-Za-z]*)\b"
+)
+_LOWER_WORD = re.compile(r"[a-z](?<!\w[a-z])[a-z]*\b")
 # The word before a token, and what precedes that word (a sentence end, or nothing).
 _PREVIOUS_WORD = re.compile(r"(?:^|([.!?][\"”’)]?)?\s)(\S+) $")
 
@@ -546,20 +614,22 @@ def restore_apostrophes(text: str) -> tuple[str, dict[str, int]]:
     if not _CAPITALISED_S.search(text):
         return text, counts
     stems = set(_MID_SENTENCE_CAPITAL.findall(text))
-    lower_words = set(_LOWER_WORD.findall(text))
+    lower_words: set[str] | None = None  # found when first needed: most tokens fail before
     restored = 0
 
     def possessive(m: re.Match) -> str:
-        nonlocal restored
+        nonlocal restored, lower_words
         stem, token = m.group(1), m.group(0)
         if (
             stem not in stems
             or token in NOT_POSSESSIVE
             or stem in PLURAL_STEMS
             or stem.lower().endswith(PLURAL_STEM_ENDINGS)
-            or stem.lower() in lower_words
-            or stem.lower() + "s" in lower_words
         ):
+            return token
+        if lower_words is None:
+            lower_words = set(_LOWER_WORD.findall(m.string))
+        if stem.lower() in lower_words or stem.lower() + "s" in lower_words:
             return token
         previous = _PREVIOUS_WORD.search(m.string, max(0, m.start() - 80), m.start())
         if previous:
@@ -687,20 +757,171 @@ def _strip_title(text: str, title: str) -> str | None:
     return None
 
 
+class _RuleSet:
+    """The rules of one cleaning run, grouped as a pass applies them.
+
+    Parameters
+    ----------
+    rules : tuple of BoilerplateRule
+    """
+
+    def __init__(self, rules: tuple[BoilerplateRule, ...]):
+        lines = [r for r in rules if r.scope in ("line", "block")]
+        local = [r for r in lines if _is_line_local(r)]
+        # Line-local rules without hint or groups are tried together, in one expression.
+        plain = [r for r in local if not r.hint and r.regex.groups == 0]
+        self.lines = tuple((r, r in local, r in plain) for r in lines)
+        self.plain_finder = _combine(plain, "\n(?={})")
+        self.plain_line = _combine(plain, "^{}")
+        self.datelines = tuple(r for r in rules if r.scope == "dateline")
+        self.sentences = tuple(r for r in rules if r.scope == "sentence")
+        self.inline = tuple(r for r in rules if r.scope == "inline")
+        # Every distinct hint, shortest first, with the shorter hints it contains (it is only
+        # searched for once those were found) and whether it spans a line break.
+        hints = sorted({h for r in rules for h in r.hint}, key=len)
+        self.hints = tuple(
+            (h, frozenset(p for p in hints if p != h and p in h), "\n" in h) for h in hints
+        )
+
+
+# A lookahead on one character class: (?=[...]) or (?![...]).
+_CLASS_LOOKAHEAD = re.compile(r"\(\?[=!](\[\^?\]?(?:\\.|[^\]\\])*\])\)")
+
+
+def _is_line_local(rule: BoilerplateRule) -> bool:
+    """Whether a line or block rule decides whether a line matches from its content alone.
+
+    Without lookarounds and string anchors, a pattern sees nothing beyond the line it must
+    match as a whole: its finder finds every line that it matches, and a line that it matched,
+    or not, on one pass it matches, or not, on the next. A lookahead on one character class
+    that cannot match a line break is harmless: at the end of a line it fails (or its negation
+    succeeds) whether or not a line break follows. A rule that matches an empty line is excluded,
+    since removing a line leaves an empty one. (The test reads the pattern's text, so it errs on
+    the safe side.)
+    """
+    flags = (re.IGNORECASE if rule.ignore_case else 0) | (re.VERBOSE if rule.verbose else 0)
+    lookaheads = _CLASS_LOOKAHEAD.findall(rule.pattern)
+    if any(re.compile(c, flags).match("\n") for c in lookaheads):
+        return False
+    rest = _CLASS_LOOKAHEAD.sub("", rule.pattern)
+    tokens = ("(?=", "(?!", "(?<", "\\A", "\\Z")
+    return not any(t in rest for t in tokens) and rule.regex.fullmatch("") is None
+
+
+def _combine(rules: Sequence[BoilerplateRule], frame: str) -> re.Pattern | None:
+    """Return one expression that matches where the line expression of any of ``rules`` does.
+
+    The patterns become alternatives of _WHOLE_LINE, each with its own flags, put in ``frame``
+    (a format string). Trying them at once is about twice as fast as one after another. The
+    rules must have no groups: numbered backreferences would point elsewhere.
+    """
+    if not rules:
+        return None
+    patterns = []
+    for rule in rules:
+        flags = ("i" if rule.ignore_case else "") + ("x" if rule.verbose else "")
+        pattern = rule.pattern + "\n" if rule.verbose else rule.pattern
+        patterns.append(f"(?{flags}:{pattern})" if flags else f"(?:{pattern})")
+    return re.compile(frame.format(_WHOLE_LINE.format("|".join(patterns))), re.MULTILINE)
+
+
+@functools.lru_cache(maxsize=16)
+def _rule_set(rules: tuple[BoilerplateRule, ...]) -> _RuleSet:
+    return _RuleSet(rules)
+
+
+class _HintSearch:
+    """Find the rule hints that a text contains, pass after pass of one cleaning.
+
+    No hint spans a line break (hints that do are searched for everywhere), so a hint that the
+    previous pass's text lacked can only be in a line that changed since: only those lines are
+    searched for it. That makes the search on the second pass several times cheaper.
+
+    Parameters
+    ----------
+    ruleset : _RuleSet
+    """
+
+    def __init__(self, ruleset: _RuleSet):
+        self._hints = ruleset.hints
+        self._lines: frozenset[str] = frozenset()
+        self._found: set[str] = set()
+
+    def __call__(self, text: str) -> set[str]:
+        """Return the hints that ``text`` contains (compared in lower case)."""
+        lowered = text.lower()
+        lines = lowered.split("\n")
+        changed = lowered
+        if self._lines:
+            changed = "\n".join(line for line in lines if line not in self._lines)
+        found: set[str] = set()
+        for hint, parts, spans_lines in self._hints:
+            if not found.issuperset(parts):
+                continue
+            if hint in (lowered if spans_lines or hint in self._found else changed):
+                found.add(hint)
+        self._lines, self._found = frozenset(lines), found
+        return found
+
+
+def _enabled(rule: BoilerplateRule, found: set[str]) -> bool:
+    return not rule.hint or not found.isdisjoint(rule.hint)
+
+
+class _KeptLines:
+    """The lines that a pass's line rules kept, and the line-local rules that tried them.
+
+    A line-local rule (see _is_line_local) keeps again a line that it kept on the previous pass:
+    on the next pass, it only needs to try the lines that are new.
+    """
+
+    def __init__(self) -> None:
+        self.lines: frozenset[str] | None = None  # None before the first pass
+        self.tried: frozenset[int] = frozenset()  # positions in _RuleSet.lines
+
+
+def _apply_line_rules(
+    text: str, ruleset: _RuleSet, found: set[str], counts: Counter, kept: _KeptLines
+) -> str:
+    # Whether the rules without hint keep every line: so if their combined expression finds no
+    # line of the text, or none of the lines that are new since the previous pass.
+    if kept.lines is None:
+        new = None
+        plain_kept = ruleset.plain_finder is None or not ruleset.plain_finder.search("\n" + text)
+    else:
+        new = [line for line in text.split("\n") if line not in kept.lines]
+        plain_kept = ruleset.plain_line is None or not any(map(ruleset.plain_line.fullmatch, new))
+    tried = set()
+    for i, (rule, local, plain) in enumerate(ruleset.lines):
+        if not _enabled(rule, found):
+            continue
+        if local:
+            tried.add(i)
+            # Line rules only empty or remove lines, so a line-local rule that keeps every line
+            # of the text at the start of this step keeps every line at its turn.
+            if (plain and plain_kept) or (
+                new is not None and i in kept.tried and not any(map(rule.regex.fullmatch, new))
+            ):
+                continue
+        if rule.scope == "line":
+            text = _remove_lines(rule, text, counts)
+        else:
+            text = _remove_blocks(rule, text, counts)
+    kept.lines, kept.tried = frozenset(text.split("\n")), frozenset(tried)
+    return text
+
+
 def _apply_rules(
     text: str,
-    rules: Sequence[BoilerplateRule],
+    ruleset: _RuleSet,
+    hints: _HintSearch,
+    kept: _KeptLines,
     counts: Counter,
     datelines: list[str] | None,
     title: str | None,
 ) -> str:
-    lowered = text.lower()
-    enabled = [r for r in rules if not r.hint or any(hint in lowered for hint in r.hint)]
-    for rule in enabled:
-        if rule.scope == "line":
-            text = _remove_lines(rule, text, counts)
-        elif rule.scope == "block":
-            text = _remove_blocks(rule, text, counts)
+    found = hints(text)
+    text = _apply_line_rules(text, ruleset, found, counts, kept)
     if datelines is not None:
         text = text.lstrip()
         changed = True
@@ -711,24 +932,21 @@ def _apply_rules(
                 if rest is not None:
                     counts["title_repeat"] += 1
                     text, changed = rest.lstrip(), True
-            for rule in rules:
-                if rule.scope != "dateline":
-                    continue
+            for rule in ruleset.datelines:
                 m = rule.regex.match(text)
                 if m and m.end():
                     datelines.append(m.group().strip())
                     counts[rule.name] += 1
                     text, changed = text[m.end() :].lstrip(), True
-    for scope in ("sentence", "inline"):
-        for rule in enabled:
-            if rule.scope == scope:
-                text = _remove(rule, text, counts)
+    for rule in ruleset.sentences + ruleset.inline:
+        if _enabled(rule, found):
+            text = _remove(rule, text, counts)
     return text
 
 
 def _clean(
     text: str,
-    rules: Sequence[BoilerplateRule],
+    ruleset: _RuleSet,
     *,
     stripped_punctuation: bool,
     dateline: bool,
@@ -737,10 +955,14 @@ def _clean(
     """Clean one text; return it, its dateline ("" if none or not asked for) and the counts."""
     counts: Counter = Counter()
     datelines: list[str] | None = [] if dateline else None
-    for _ in range(_MAX_PASSES):
+    hints, kept = _HintSearch(ruleset), _KeptLines()
+    for n_pass in range(_MAX_PASSES):
         before = text
         # Whitespace first: ftfy judges mojibake by the characters around it, spaces included.
-        text = _normalise_whitespace(text, counts)
+        # A later pass starts from a text that the previous pass ended by normalising, and
+        # normalising is idempotent.
+        if n_pass == 0:
+            text = _normalise_whitespace(text, counts)
         fixed = _repair_unicode(text, counts)
         repaired = fixed != text
         text = _normalise_whitespace(fixed, counts) if repaired else fixed
@@ -748,12 +970,15 @@ def _clean(
         text, n = repair_mangled_quotes(text)
         if n:
             counts["mangled_quotes"] += n
-        text = _apply_rules(text, rules, counts, datelines, title)
+        text = _apply_rules(text, ruleset, hints, kept, counts, datelines, title)
         if stripped_punctuation:
             text, restored = restore_apostrophes(text)
             counts.update(restored)
-        # Spaces and blank lines left where something was removed: not counted again.
-        text = _normalise_whitespace(text, Counter())
+        # Spaces and blank lines left where something was removed: not counted again. The
+        # text is still normal if nothing was removed, and it has no odd spaces: `normalised`
+        # had none, and the steps since remove text or insert spaces, quotes and dashes.
+        if text != normalised:
+            text = _tidy_spaces(text)[0]
         # Another pass is needed only if the Unicode repair or a later step changed something:
         # the steps are deterministic and whitespace normalisation is idempotent, so a pass
         # that only normalised whitespace would be repeated identically.
@@ -810,8 +1035,9 @@ def clean_text(
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, found {type(text).__name__}.")
+    ruleset = _rule_set(_resolve_rules(rules))
     cleaned, _, counts = _clean(
-        text, _resolve_rules(rules), stripped_punctuation=stripped_punctuation, dateline=True
+        text, ruleset, stripped_punctuation=stripped_punctuation, dateline=True
     )
     return cleaned, dict(counts)
 
@@ -884,7 +1110,7 @@ def clean_documents(
                     f"({type(value).__name__}). Convert it with data[{column!r}].astype('string') "
                     "or leave the column out of columns=."
                 )
-    rules = _resolve_rules(rules)
+    ruleset = _rule_set(_resolve_rules(rules))
     out = data.copy()
     doc_ids = data["doc_id"].tolist()
     records: list[tuple] = []
@@ -905,7 +1131,7 @@ def clean_documents(
                 title = _normalise_whitespace(title, Counter())
             text, dateline, counts = _clean(
                 value,
-                rules,
+                ruleset,
                 stripped_punctuation=stripped_punctuation,
                 dateline=column == "text",
                 title=title,

@@ -246,6 +246,29 @@ def cmd_frames(args) -> int:
     return 0
 
 
+def cmd_process(args) -> int:
+    from .outofcore import process_corpus
+
+    options = {"codebooks": args.codebook or ["syria-2017"], "classifier": args.classifier,
+               "chunk_size": args.chunk_size, "format": args.format,
+               "columns": _parse_columns(args.column) or None, "limit": args.limit,
+               "clean": not args.no_clean, "data_home": args.data_home,
+               "progress": not args.quiet}
+    if args.dask_workers:
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError as exc:
+            raise FramingError("--dask-workers needs dask.distributed: pip install "
+                               "'framing[scale]'") from exc
+        with LocalCluster(n_workers=args.dask_workers, threads_per_worker=1,
+                          dashboard_address=None) as cluster, Client(cluster) as client:
+            result = process_corpus(args.source, args.output, client=client, **options)
+    else:
+        result = process_corpus(args.source, args.output, **options)
+    sys.stdout.write(result.one_line() + "\n")
+    return 0
+
+
 def cmd_report(args) -> int:
     from .report import build_report
     from .study import list_studies, load_study
@@ -585,6 +608,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--disagreements", metavar="CSV", help="with --gold: write the "
                    "disagreements with their evidence here")
     p.set_defaults(func=cmd_frames)
+
+    p = sub.add_parser("process", parents=[home], help="clean and code a large corpus chunk by "
+                       "chunk (out of core; optionally on a Dask cluster) into Parquet tables")
+    p.add_argument("source", metavar="SOURCE", help="CSV/TSV/JSONL/Parquet file, folder of "
+                   "Parquet partitions, or corpus name")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder "
+                   "(documents/, doc_frames/, predictions/, exclusions/, _summary.json; "
+                   "written atomically)")
+    p.add_argument("--codebook", action="append", metavar="NAME|TOML",
+                   help="codebook to apply (repeatable; default syria-2017)")
+    p.add_argument("--classifier", metavar="MODEL", help="also classify with this saved "
+                   "FrameClassifier (predictions/)")
+    p.add_argument("--chunk-size", type=int, default=5000, metavar="N",
+                   help="records per chunk (default 5000)")
+    p.add_argument("--dask-workers", type=int, metavar="N", help="run on a local Dask cluster "
+                   "of N single-threaded worker processes")
+    p.add_argument("--format", choices=["csv", "tsv", "jsonl", "parquet", "mediacloud"])
+    p.add_argument("--column", action="append", metavar="DOC=SOURCE",
+                   help="map a documents column onto a source column (repeatable)")
+    p.add_argument("--limit", type=int, metavar="N", help="only the first N records")
+    p.add_argument("--no-clean", action="store_true", help="skip text cleaning")
+    p.set_defaults(func=cmd_process)
 
     p = sub.add_parser("report", parents=[home], help="run a study config end to end and write "
                        "its report (HTML, Markdown, CSV tables, figures, manifest)")

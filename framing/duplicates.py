@@ -62,6 +62,7 @@ References
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import numbers
 import re
@@ -127,7 +128,9 @@ _SOURCE_AFTER_RE = re.compile(
 _PHOTO_CREDIT_RE = re.compile(r"(?i:photo|image|caption|getty|picture)[^.]{0,40}$|/\s*$")
 
 _APOSTROPHES_RE = re.compile(r"['\u2018\u2019\u02bc`\u00b4]")
-_NON_WORD_RE = re.compile(r"[^\w\s]|_")
+# Punctuation; the underscore, a word character to regular expressions, is replaced apart: a
+# pattern made of one character class lets the engine skip quickly over words and spaces.
+_NON_WORD_RE = re.compile(r"[^\w\s]")
 # Multiplier of the polynomial shingle hash (odd, golden ratio); arithmetic wraps mod 2**64.
 _SHINGLE_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 # LSH aims at wire copies whose shorter text is at least this share of the longer one's length.
@@ -162,7 +165,7 @@ def normalize_text(text: str) -> str:
 
 def _tokens(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text).lower()
-    return _NON_WORD_RE.sub(" ", _APOSTROPHES_RE.sub("", text)).split()
+    return _NON_WORD_RE.sub(" ", _APOSTROPHES_RE.sub("", text).replace("_", " ")).split()
 
 
 def _token_hashes(tokens: list[str]) -> np.ndarray:
@@ -175,15 +178,27 @@ def _token_hashes(tokens: list[str]) -> np.ndarray:
     )
 
 
-def _shingles(codes: np.ndarray, size: int) -> np.ndarray:
-    """Sorted distinct 64-bit hashes of the ``size``-word shingles of one text."""
-    n = len(codes) - size + 1
-    if n <= 0:
-        return np.empty(0, dtype=np.uint64)
+def _shingles(codes: np.ndarray, bounds: np.ndarray, size: int) -> list[np.ndarray]:
+    """Sorted distinct 64-bit hashes of the ``size``-word shingles of each text.
+
+    ``codes`` holds the token hashes of all texts, one after another; text ``i`` spans
+    ``codes[bounds[i]:bounds[i + 1]]``. Shingles are hashed for all positions at once, and the
+    ones that would cross into the next text are left out.
+    """
+    n = max(len(codes) - size + 1, 0)
     hashed = np.zeros(n, dtype=np.uint64)
     for offset in range(size):
         hashed = hashed * _SHINGLE_MULTIPLIER + codes[offset : offset + n]
-    return np.unique(hashed)
+    return [_distinct(hashed[start : max(start, end - size + 1)])
+            for start, end in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` for a short array, several times faster."""
+    values = np.sort(values)
+    if len(values) > 1:
+        values = values[np.concatenate(([True], values[1:] != values[:-1]))]
+    return values
 
 
 @dataclass
@@ -205,8 +220,8 @@ def _prepare(texts: list[str], outlets: np.ndarray, min_tokens: int, size: int,
     flat = [tok for toks in tokens for tok in toks]
     codes, uniques = pd.factorize(pd.Series(flat, dtype=object))
     hashed = _token_hashes(list(uniques))[codes] if len(flat) else np.empty(0, dtype=np.uint64)
-    bounds = np.cumsum(n_tokens)[:-1]
-    shingles = [_shingles(c, size) for c in np.split(hashed, bounds)]
+    bounds = np.concatenate(([0], np.cumsum(n_tokens)))
+    shingles = _shingles(hashed, bounds, size)
 
     eligible = n_tokens >= min_tokens
     if boilerplate_df is not None:
@@ -216,36 +231,41 @@ def _prepare(texts: list[str], outlets: np.ndarray, min_tokens: int, size: int,
 
 def _drop_boilerplate(shingles, outlets, text_class, eligible, boilerplate_df):
     """Drop, from every document, shingles in ``boilerplate_df``+ distinct texts of one outlet."""
-    outlet_code = pd.factorize(pd.Series(outlets, dtype=object))[0]
-    # One entry per (outlet, distinct text), so that exact copies are counted once.
-    seen: set[tuple[int, int]] = set()
-    parts_h, parts_o = [], []
-    for i in np.flatnonzero(eligible):
-        key = (int(outlet_code[i]), int(text_class[i]))
-        if key not in seen:
-            seen.add(key)
-            parts_h.append(shingles[i])
-            parts_o.append(np.full(len(shingles[i]), key[0], dtype=np.int64))
-    if not parts_h:
-        return shingles
-    h = np.concatenate(parts_h)
-    o = np.concatenate(parts_o)
-    order = np.lexsort((o, h))
-    h, o = h[order], o[order]
-    new_run = np.ones(len(h), dtype=bool)
-    new_run[1:] = (h[1:] != h[:-1]) | (o[1:] != o[:-1])
-    starts = np.flatnonzero(new_run)
-    counts = np.diff(np.append(starts, len(h)))
-    boilerplate = np.unique(h[starts[counts >= boilerplate_df]])
+    boilerplate = _boilerplate(shingles, outlets, text_class, eligible, boilerplate_df)
     if len(boilerplate) == 0:
         return shingles
     logger.debug("ignoring %d boilerplate shingles", len(boilerplate))
     lengths = np.array([len(s) for s in shingles])
     flat = np.concatenate(shingles)
-    keep = ~np.isin(flat, boilerplate)
+    # Membership by binary search in the sorted boilerplate: much faster than np.isin.
+    found = np.minimum(np.searchsorted(boilerplate, flat), len(boilerplate) - 1)
+    keep = boilerplate[found] != flat
     owner = np.repeat(np.arange(len(shingles)), lengths)
     kept_lengths = np.bincount(owner[keep], minlength=len(shingles))
     return np.split(flat[keep], np.cumsum(kept_lengths)[:-1])
+
+
+def _boilerplate(shingles, outlets, text_class, eligible, boilerplate_df) -> np.ndarray:
+    """Sorted distinct shingles that occur in ``boilerplate_df`` or more distinct texts of one
+    outlet (each text counted once however often it was printed)."""
+    outlet_code = pd.factorize(pd.Series(outlets, dtype=object))[0]
+    docs = np.flatnonzero(eligible)
+    # The first document of each (outlet, distinct text).
+    pairs = pd.DataFrame({"outlet": outlet_code[docs], "text": text_class[docs]})
+    docs = docs[~pairs.duplicated().to_numpy()]
+    found = []
+    for outlet in np.unique(outlet_code[docs]):
+        members = docs[outlet_code[docs] == outlet]
+        if len(members) < boilerplate_df:
+            continue
+        # Shingles are distinct within a document: a run of equal values counts documents.
+        values = np.sort(np.concatenate([shingles[i] for i in members]))
+        starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+        counts = np.diff(np.append(starts, len(values)))
+        found.append(values[starts[counts >= boilerplate_df]])
+    if not found:
+        return np.empty(0, dtype=np.uint64)
+    return np.unique(np.concatenate(found))
 
 
 def _overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
@@ -257,17 +277,23 @@ def _overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
 
 
 def _candidate_pairs(shingles, members, *, lsh_threshold, num_perm, seed):
-    """Index pairs (i < j) of ``members`` whose MinHash signatures collide in the LSH index."""
+    """Index pairs (i < j) of ``members`` whose MinHash signatures collide in the LSH index.
+
+    The banding is that of ``datasketch.MinHashLSH``: two signatures collide when they agree
+    on every value of one band. The buckets of each band are found here in one pass instead of
+    inserting into and querying the index one document at a time.
+    """
     upper = [(s >> np.uint64(32)).tolist() for s in (shingles[i] for i in members)]
     sketches = MinHash.bulk(upper, num_perm=num_perm, seed=seed, hashfunc=int)
     lsh = MinHashLSH(threshold=lsh_threshold, num_perm=num_perm, weights=_LSH_WEIGHTS)
-    for key, sketch in zip(members, sketches, strict=True):
-        lsh.insert(key, sketch)
+    signatures = np.stack([sketch.hashvalues for sketch in sketches])
     pairs = set()
-    for key, sketch in zip(members, sketches, strict=True):
-        for other in lsh.query(sketch):
-            if other != key:
-                pairs.add((min(key, other), max(key, other)))
+    for start, end in lsh.hashranges:
+        buckets: dict[bytes, list[int]] = {}
+        for key, band in zip(members, signatures[:, start:end], strict=True):
+            buckets.setdefault(band.tobytes(), []).append(key)
+        for bucket in buckets.values():
+            pairs.update(itertools.combinations(bucket, 2))
     logger.debug("LSH (b=%d, r=%d): %d candidate pairs", lsh.b, lsh.r, len(pairs))
     return sorted(pairs)
 
@@ -397,6 +423,13 @@ def _describe_group(group_id, members, prep, doc_ids, texts, outlets) -> list[di
             }
         )
     return records
+
+
+def _strings(column: pd.Series) -> np.ndarray:
+    """``column.fillna("").astype(str).to_numpy()``, without converting a column of str."""
+    if column.dtype == object and pd.api.types.infer_dtype(column, skipna=False) == "string":
+        return column.to_numpy()
+    return column.fillna("").astype(str).to_numpy()
 
 
 def _seed(random_state) -> int:
@@ -572,8 +605,8 @@ def find_duplicates(
     key = ids.astype(str).to_numpy()
     order = np.argsort(key, kind="stable")
     doc_ids = ids.to_numpy()[order]
-    texts = data[text].fillna("").astype(str).to_numpy()[order].tolist()
-    outlets = data[outlet].fillna("").astype(str).to_numpy()[order]
+    texts = _strings(data[text])[order].tolist()
+    outlets = _strings(data[outlet])[order]
     when = pd.to_datetime(data[published].to_numpy()[order], utc=True)
     undated = np.asarray(when.isna())
     rank = np.lexsort((key[order], when.fillna(pd.Timestamp(0, tz="UTC")).asi8, undated))

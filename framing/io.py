@@ -247,6 +247,11 @@ def read_documents(
 # number of input records it could not turn into rows (logged as dropped, not in the table).
 
 
+def _is_blank(raw: bytes) -> bool:
+    """Whether ``raw`` is empty or ASCII whitespace (``not raw.strip()`` without the copy)."""
+    return not raw or raw.isspace()
+
+
 def _open_bytes(path: Path) -> bytes:
     data = path.read_bytes()
     if data[:2] == b"\x1f\x8b":
@@ -337,11 +342,11 @@ def _sniff_header(header_line: str, sep: str, source: str) -> str:
 def _read_delimited(path: Path, log: _Log, source: str, encoding: str, sep: str,
                     explicit: str | None) -> tuple[pd.DataFrame, int]:
     raw = _open_bytes(path)
-    if not raw.strip():
+    if _is_blank(raw):
         raise EmptyInputError(f"{source}: the file is empty (0 data rows); nothing to read.")
     decoded = _decode(raw, encoding, source)
     text = decoded.text
-    first_line = text.split("\n", 1)[0]
+    first_line = text[: text.find("\n")] if "\n" in text else text
     if explicit is None:
         sep = _sniff_header(first_line, sep, source)
     _raise_field_limit()
@@ -398,7 +403,7 @@ def _read_delimited(path: Path, log: _Log, source: str, encoding: str, sep: str,
 
 def _read_jsonl(path: Path, log: _Log, source: str, encoding: str) -> tuple[pd.DataFrame, int]:
     raw = _open_bytes(path)
-    if not raw.strip():
+    if _is_blank(raw):
         raise EmptyInputError(f"{source}: the file is empty (0 data rows); nothing to read.")
     decoded = _decode(raw, encoding, source)
     records, rows, record_no = [], [], 0
@@ -575,7 +580,7 @@ def _check_rows(data: pd.DataFrame, log: _Log, source: str,
                 warn_single_outlet: bool) -> pd.DataFrame:
     """Row-level checks shared by every format; drops only rows without text."""
     for col in ("doc_id", "outlet", "title", "text", "url"):
-        data[col] = data[col].fillna("").astype(str)
+        data[col] = _as_text(data[col])
     data["doc_id"] = data["doc_id"].str.strip()
     rows = data["_row"].tolist()
 
@@ -612,7 +617,8 @@ def _check_rows(data: pd.DataFrame, log: _Log, source: str,
                 f"column 'doc_id': {doc_id!r} already used by an earlier row; renamed {new!r}")
     data["doc_id"] = new_ids
 
-    blank = data["text"].str.strip() == ""
+    # Empty or whitespace only: the same as .str.strip() == "", without copying every text.
+    blank = pd.Series([not t or t.isspace() for t in data["text"]], index=data.index, dtype=bool)
     for row, doc_id in zip(data.loc[blank, "_row"], data.loc[blank, "doc_id"], strict=True):
         log.add(row, doc_id, "empty_text", "column 'text' is empty or whitespace only",
                 "dropped")
@@ -649,6 +655,13 @@ def _check_rows(data: pd.DataFrame, log: _Log, source: str,
         {c: object for c in ("doc_id", "outlet", "title", "text", "url")})
 
 
+def _as_text(column: pd.Series) -> pd.Series:
+    """``column.fillna("").astype(str)``, skipping the conversion when it holds only text."""
+    if column.dtype == object and pd.api.types.infer_dtype(column, skipna=False) == "string":
+        return column
+    return column.fillna("").astype(str)
+
+
 def _parse_dates(data: pd.DataFrame, log: _Log, source: str,
                  date_range: tuple[str | None, str | None]) -> pd.Series:
     raw = data["published"].fillna("").astype(str).str.strip()
@@ -659,16 +672,18 @@ def _parse_dates(data: pd.DataFrame, log: _Log, source: str,
             else pd.Timestamp.now().normalize() + pd.Timedelta(days=1))
     impossible = parsed.notna() & ((parsed < low) | (parsed > high))
     problems = 0
-    for i in data.index:
-        value = raw.at[i]
+    # Plain lists: looking rows up one by one with .at costs more than parsing the dates.
+    rows = zip(raw.tolist(), parsed.isna().tolist(), impossible.tolist(), data["_row"].tolist(),
+               data["doc_id"].tolist(), strict=True)
+    for value, unparsed, outside, row, doc_id in rows:
         if value == "":
-            log.add(data.at[i, "_row"], data.at[i, "doc_id"], "missing_date",
+            log.add(row, doc_id, "missing_date",
                     "column 'published' is empty; the row cannot be placed in time")
-        elif pd.isna(parsed.at[i]):
-            log.add(data.at[i, "_row"], data.at[i, "doc_id"], "bad_date",
+        elif unparsed:
+            log.add(row, doc_id, "bad_date",
                     f"column 'published': cannot parse {value!r}; set to missing")
-        elif impossible.at[i]:
-            log.add(data.at[i, "_row"], data.at[i, "doc_id"], "bad_date",
+        elif outside:
+            log.add(row, doc_id, "bad_date",
                     f"column 'published': {value!r} is outside {low.date()}..{high.date()}; "
                     "set to missing")
         else:

@@ -24,8 +24,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .codebook import Cue, compile_cues
+from .codebook import Cue, compile_cues, cue_keys
 
 __all__ = ["Attribution", "attribute", "quote_spans", "classify_speaker", "REPORTING_VERBS"]
 
@@ -220,12 +221,13 @@ def _is_speaker(sentence, span: tuple[int, int]) -> bool:
     return False
 
 
-def _reported(sentence, verbs: Sequence[Cue], spans) -> tuple[str | None, str, int | None]:
-    """The speaker of a sentence's first reporting verb outside quotation marks, else of
-    "according to X", else of "X: " before a quotation."""
-    tokens = sentence.tokens
-    for i, token in enumerate(tokens):
-        if _in_spans(token, spans) or not any(v.patterns[0].matches(token) for v in verbs):
+def _reported(sentence, verbs: Sequence[int], according: bool,
+              spans) -> tuple[str | None, str, int | None]:
+    """The speaker of a sentence's first reporting verb outside quotation marks (``verbs``:
+    the token indices where a verb's first word occurs), else of "according to X" (looked for
+    when ``according``: the sentence has that word), else of "X: " before a quotation."""
+    for i in verbs:
+        if _in_spans(sentence.tokens[i], spans):
             continue
         after_quote = i > 0 and re.search(r"[\"”’»]", _gap(sentence, i - 1))
         span = None if after_quote else _subject_left(sentence, i)
@@ -237,6 +239,7 @@ def _reported(sentence, verbs: Sequence[Cue], spans) -> tuple[str | None, str, i
         if words.lower() in ("it", "this", "that", "which"):
             continue
         return words, "reported", span[0]
+    tokens = sentence.tokens if according else ()
     for i, token in enumerate(tokens[:-1]):
         if token.lower == "according" and tokens[i + 1].lower == "to":
             span = _subject_right(sentence, i + 1)
@@ -274,14 +277,16 @@ def attribute(doc, *, verbs: Sequence[Cue] | None = None) -> list[Attribution]:
     >>> [a.speaker for a in attribute(doc)]
     [None, 'Lavrov', 'Lavrov']
     """
-    verbs = verbs if verbs is not None else _default_verbs()
+    verb_tokens = _verb_tokens(doc, verbs)
+    according = {s for s, _, _ in doc.find(_ACCORDING)}
     spans = {"title": quote_spans(doc.title), "text": quote_spans(doc.text)}
     rows = []  # (quoted token ranges, open at start, open at end, speaker, speaker position)
     speakers: list[str | None] = []
     for sentence in doc.sentences:
         local = [(a - sentence.start, b - sentence.start) for a, b in spans[sentence.field]
                  if a < sentence.end and b > sentence.start]
-        words, how, where = _reported(sentence, verbs, local)
+        words, how, where = _reported(sentence, verb_tokens.get(sentence.index, ()),
+                                      sentence.index in according, local)
         words = _resolve(words, speakers)
         speakers.append(words)
         length = len(sentence.text.rstrip())
@@ -328,14 +333,37 @@ def _token_ranges(sentence, local) -> tuple[tuple[int, int], ...]:
     return tuple(ranges)
 
 
-_VERB_CACHE: dict[str, tuple[Cue, ...]] = {}
-
-
+@lru_cache(maxsize=1)
 def _default_verbs() -> tuple[Cue, ...]:
-    if "default" not in _VERB_CACHE:
-        _VERB_CACHE["default"] = compile_cues([f"={v}" for v in REPORTING_VERBS], {},
-                                              "REPORTING_VERBS")
-    return _VERB_CACHE["default"]
+    return compile_cues([f"={v}" for v in REPORTING_VERBS], {}, "REPORTING_VERBS")
+
+
+# A token whose lowercased form is "according" has that word among its parts.
+_ACCORDING = compile_cues(["=according"], {}, "attribution")[0]
+
+
+def _first_word_cues(verbs: Sequence[Cue]) -> tuple[Cue, ...]:
+    """The first word of each verb, as a cue: what :func:`_reported` tests tokens against."""
+    return tuple(dict.fromkeys(Cue(v.text, v.patterns[:1]) for v in verbs))
+
+
+@lru_cache(maxsize=1)
+def _default_first_words() -> tuple[Cue, ...]:
+    return _first_word_cues(_default_verbs())
+
+
+def _verb_tokens(doc, verbs: Sequence[Cue] | None) -> dict[int, list[int]]:
+    """Token indices, by sentence, where the first word of a reporting verb occurs (found
+    with the document's index instead of testing every token against every verb)."""
+    firsts = _default_first_words() if verbs is None else _first_word_cues(verbs)
+    return {s: sorted({a for a, _, _ in hits}) for s, hits in doc.find_any(firsts).items()}
+
+
+@lru_cache(maxsize=1)
+def lookup_keys() -> frozenset[str]:
+    """The index keys :func:`attribute` looks up with its default verbs (see
+    :class:`~framing.frames.matching.ParsedDocument`)."""
+    return cue_keys((*_default_first_words(), _ACCORDING))
 
 
 def _category(tokens, actors: Sequence[tuple[str, Sequence[Cue]]]) -> str | None:

@@ -57,9 +57,9 @@ import logging
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -77,6 +77,8 @@ __all__ = [
     "Codebook",
     "FRAME_TYPES",
     "compile_cues",
+    "cue_keys",
+    "word_keys",
     "stem",
     "list_codebooks",
     "load_codebook",
@@ -120,6 +122,40 @@ class TokenPattern:
         if self.kind == "suffix":
             return token.lower.endswith(self.value)
         return self.value in token.parts  # exact
+
+    @cached_property
+    def index_keys(self) -> frozenset[str] | None:
+        """The pattern matches a word exactly when the word's :func:`word_keys` include one of
+        these (``None`` for prefix and suffix patterns, which must test each word)."""
+        if self.kind == "stem":
+            return frozenset("s:" + k for k in self.keys)
+        if self.kind == "case":
+            return frozenset(("c:" + self.value, "c:" + self.value + "s"))
+        if self.kind == "exact":
+            return frozenset(("x:" + self.value,))
+        return None
+
+
+def cue_keys(cues: Iterable[Cue]) -> frozenset[str]:
+    """The :attr:`TokenPattern.index_keys` of every word of ``cues``."""
+    return frozenset().union(*(p.index_keys for cue in cues for p in cue.patterns
+                               if p.index_keys is not None))
+
+
+def word_keys(word) -> tuple[str, ...]:
+    """The keys under which a word index files ``word`` (a
+    :class:`~framing.frames.matching.Token`, or anything with its ``surface``, ``parts`` and
+    ``stems``): one per way a stem, case or exact pattern can match it (see
+    :attr:`TokenPattern.index_keys` and :meth:`TokenPattern.matches`).
+
+    Examples
+    --------
+    >>> from framing.frames.matching import tokenize_sentence
+    >>> word_keys(tokenize_sentence("al-Assad's")[0])
+    ('s:al', 's:al-assad', 's:assad', 'c:al-Assad', 'x:al-assad', 'x:al', 'x:assad')
+    """
+    return tuple(dict.fromkeys([*("s:" + s for s in sorted(word.stems)), "c:" + word.surface,
+                                *("x:" + p for p in word.parts)]))
 
 
 @dataclass(frozen=True)
@@ -202,6 +238,14 @@ class Rule:
     weight: float = 1.0
     context: int = 0
 
+    @cached_property
+    def first_keys(self) -> frozenset[str] | None:
+        """The :attr:`TokenPattern.index_keys` of the first word of every ``match`` cue: the
+        rule cannot fire in a document whose words have none of them (``None`` when a first
+        word is a prefix or suffix pattern)."""
+        keys = [cue.patterns[0].index_keys for cue in self.match]
+        return None if None in keys else frozenset().union(*keys)
+
 
 @dataclass(frozen=True)
 class Frame:
@@ -230,6 +274,20 @@ class Frame:
     aliases: tuple[str, ...] = ()
     label_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def rule_keys(self) -> tuple[frozenset[str], dict[str, tuple[int, ...]], tuple[int, ...]]:
+        """Which :attr:`rules` can fire in a document, given the index keys its words have:
+        ``(every key, key -> numbers of the rules whose first_keys include it, numbers of the
+        rules without first_keys)`` (see :attr:`Rule.first_keys`)."""
+        by_key: dict[str, list[int]] = {}
+        always = []
+        for i, rule in enumerate(self.rules):
+            if rule.first_keys is None:
+                always.append(i)
+            for key in rule.first_keys or ():
+                by_key.setdefault(key, []).append(i)
+        return frozenset(by_key), {k: tuple(v) for k, v in by_key.items()}, tuple(always)
 
     def normalise_label(self, value) -> str | None:
         """Map a value from a human-coded file onto one of :attr:`labels` (``None`` if empty).
@@ -270,12 +328,33 @@ class Codebook:
     def __repr__(self) -> str:
         return f"Codebook({self.name!r}, frames={list(self.frames)})"
 
+    @cached_property
+    def index_keys(self) -> frozenset[str]:
+        """The :attr:`TokenPattern.index_keys` of every cue word of the codebook (lists, rules
+        and the cue lists among frame options)."""
+        cues = _cues_in([self.lists, *((f.rules, f.options) for f in self.frames.values())])
+        return cue_keys(cues)
+
     def frame_for(self, column: str) -> Frame | None:
         """The frame a human-coding column refers to (by name or alias), or ``None``."""
         for frame in self.frames.values():
             if column == frame.name or column in frame.aliases:
                 return frame
         return None
+
+
+def _cues_in(value: Any) -> Iterator[Cue]:
+    """Every :class:`Cue` in ``value``: a cue, a rule, or tables and sequences holding them."""
+    if isinstance(value, Cue):
+        yield value
+    elif isinstance(value, Rule):
+        yield from (*value.match, *value.near, *value.unless)
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _cues_in(item)
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from _cues_in(item)
 
 
 # Field specifications: name -> (accepted types, default). ``REQUIRED`` marks required fields.

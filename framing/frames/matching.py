@@ -42,9 +42,13 @@ from __future__ import annotations
 import logging
 import math
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import accumulate
+from operator import itemgetter
+from typing import NamedTuple
 
 import pandas as pd
 from tqdm.auto import tqdm
@@ -53,8 +57,8 @@ from ..errors import ParameterError
 from ..schema import DOC_FRAMES_COLUMNS, require_columns
 from ..sentences import sentence_spans
 from ..text import _DOTTED_ACRONYM, WORD_PATTERN
-from .attribution import attribute, classify_speaker
-from .codebook import Codebook, Cue, Frame, Rule, load_codebook, stem
+from .attribution import attribute, classify_speaker, lookup_keys
+from .codebook import Codebook, Cue, Frame, Rule, TokenPattern, load_codebook, stem, word_keys
 
 __all__ = [
     "Token",
@@ -82,6 +86,17 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 # ----------------------------------------------------------------------------- parsing
 
 
+class _Word(NamedTuple):
+    """What the engine knows of a word form: ``surface`` (possessive and acronym dots removed),
+    ``lower``, ``parts`` (``lower`` and, for hyphenated words, each part) and ``stems``
+    (Snowball stems of the parts)."""
+
+    surface: str
+    lower: str
+    parts: tuple[str, ...]
+    stems: frozenset[str]
+
+
 @dataclass(frozen=True, slots=True)
 class Token:
     """A word of a sentence: ``surface`` (possessive and acronym dots removed), ``lower``,
@@ -97,14 +112,47 @@ class Token:
 
 
 @lru_cache(maxsize=131072)
-def _word(raw: str) -> tuple[str, str, tuple[str, ...], frozenset[str]]:
+def _word(raw: str) -> _Word:
     surface = raw.replace(".", "") if raw.endswith(".") else raw
     surface = surface.replace("’", "'")
     if len(surface) > 2 and not surface.isupper():
         surface = _POSSESSIVE.sub("", surface) if surface.endswith(("'s", "'")) else surface
     lower = surface.lower()
     parts = (lower, *[p for p in lower.split("-") if p]) if "-" in lower else (lower,)
-    return surface, lower, parts, frozenset(stem(p) for p in parts)
+    return _Word(surface, lower, parts, frozenset(stem(p) for p in parts))
+
+
+class _Filing(dict):
+    """Word form -> (its index keys, only those in ``scope`` when given: mostly none, as a
+    codebook's cues use a small part of the vocabulary; its lowercased form, which prefix and
+    suffix patterns look at), computed on first use. A plain dict, emptied when it reaches
+    ``limit`` forms: its lookups are the hot path of indexing, where an LRU cache is slower."""
+
+    def __init__(self, scope: frozenset[str] | None, limit: int = 131072):
+        super().__init__()
+        self.scope = scope
+        self.limit = limit
+
+    def __missing__(self, raw: str) -> tuple[tuple[str, ...], str]:
+        if len(self) >= self.limit:
+            self.clear()
+        word = _word(raw)
+        keys = word_keys(word)
+        if self.scope is not None:
+            keys = tuple(k for k in keys if k in self.scope)
+        self[raw] = keys, word.lower
+        return keys, word.lower
+
+
+@lru_cache(maxsize=8)
+def _filing(scope: frozenset[str] | None) -> _Filing:
+    return _Filing(scope)
+
+
+@lru_cache(maxsize=64)
+def _covers(scope: frozenset[str], keys: frozenset[str]) -> bool:
+    # the same few key sets are checked against the same scope for every document
+    return keys <= scope
 
 
 def tokenize_sentence(text: str) -> tuple[Token, ...]:
@@ -115,11 +163,7 @@ def tokenize_sentence(text: str) -> tuple[Token, ...]:
     >>> [t.surface for t in tokenize_sentence("The U.S. struck al-Assad's base in 2017.")]
     ['The', 'US', 'struck', 'al-Assad', 'base', 'in', '2017']
     """
-    tokens = []
-    for m in _TOKEN.finditer(text):
-        surface, lower, parts, stems = _word(m.group())
-        tokens.append(Token(surface, lower, parts, stems, m.start(), m.end()))
-    return tuple(tokens)
+    return tuple(Token(*_word(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text))
 
 
 @dataclass(frozen=True)
@@ -132,33 +176,56 @@ class Sentence:
     start: int
     end: int
     text: str
-    tokens: tuple[Token, ...]
+
+    @cached_property
+    def tokens(self) -> tuple[Token, ...]:
+        """The sentence's tokens (:func:`tokenize_sentence`), made on first use: cue matching
+        uses the document index, only attribution reads tokens."""
+        return tokenize_sentence(self.text)
 
 
 class ParsedDocument:
-    """A document split into sentences and tokens, with a stem index for fast cue lookup.
+    """A document split into sentences and words, with an index for fast cue lookup.
 
-    Build with :func:`parse_document`. ``attributions`` (speaker per sentence) is computed on
-    first use.
+    Build with :func:`parse_document`. Words are numbered through the document (sentence
+    ``s`` holds words ``offsets[s]`` to ``offsets[s + 1] - 1``); the index maps lookup keys
+    (stems, surfaces, parts: :func:`~framing.frames.codebook.word_keys`) to the word forms
+    having them, and word forms to their positions. With ``keys`` (e.g. every key of a
+    codebook's cues) only those keys are indexed at first, which saves most of the indexing;
+    looking up any other key indexes the whole document. Cue hits are cached per document;
+    ``attributions`` (speaker per sentence) is computed on first use.
     """
 
-    def __init__(self, title: str, text: str, doc_id: str = ""):
+    def __init__(self, title: str, text: str, doc_id: str = "", *,
+                 keys: frozenset[str] | None = None):
         self.doc_id = doc_id
         self.title = title or ""
         self.text = text or ""
-        sentences = [Sentence(0, "title", 0, len(self.title), self.title,
-                              tokenize_sentence(self.title))]
-        for a, b in sentence_spans(self.text):
-            sentences.append(Sentence(len(sentences), "text", a, b, self.text[a:b],
-                                      tokenize_sentence(self.text[a:b])))
-        self.sentences = sentences
-        index: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for s in sentences:
-            for i, token in enumerate(s.tokens):
-                for key in token.stems | {token.surface}:
-                    index[key].append((s.index, i))
-        self._index = index
-        self._hits: dict[Cue, list[tuple[int, int, int]]] = {}
+        self.sentences = [Sentence(0, "title", 0, len(self.title), self.title)]
+        self.sentences += [Sentence(i, "text", a, b, self.text[a:b])
+                           for i, (a, b) in enumerate(sentence_spans(self.text), start=1)]
+        words: list[str] = []
+        offsets = [0]
+        sentence_of: list[int] = []
+        for s in self.sentences:
+            found = _TOKEN.findall(s.text)
+            words += found
+            sentence_of += [s.index] * len(found)
+            offsets.append(len(words))
+        self._words = words
+        self._distinct = list(dict.fromkeys(words))
+        self._offsets = offsets
+        self._sentence_of = sentence_of
+        self._scope = keys
+        self._filed = list(map(_filing(keys).__getitem__, self._distinct))
+        self._forms = self._file()
+        self._positions: dict[str, list[int]] = {}  # of the indexed forms, others on demand
+        self._add_positions({w for forms in self._forms.values() for w in forms})
+        # per-document caches keyed by id(): each entry keeps its key object alive, so an id
+        # cannot be reused by another object while the document exists
+        self._located: dict[int, tuple[TokenPattern, list[int]]] = {}
+        self._hits: dict[int, tuple[Cue, list[tuple[int, int, int]]]] = {}
+        self._any: dict[int, tuple[tuple, dict]] = {}
 
     def __repr__(self) -> str:
         return f"ParsedDocument({self.doc_id!r}, sentences={len(self.sentences)})"
@@ -168,37 +235,134 @@ class ParsedDocument:
         """One :class:`~framing.frames.attribution.Attribution` per sentence."""
         return attribute(self)
 
+    def _file(self) -> dict[str, list[str]]:
+        """Index key -> the document's word forms having it."""
+        forms: dict[str, list[str]] = {}
+        for w, (keys, _) in zip(self._distinct, self._filed, strict=True):
+            for key in keys:
+                if key in forms:
+                    forms[key].append(w)
+                else:
+                    forms[key] = [w]
+        return forms
+
+    def _widen(self, keys: frozenset[str]) -> None:
+        """Index every key once a lookup asks for one outside the ``keys`` given at parsing."""
+        if self._scope is not None and not _covers(self._scope, keys):
+            self._scope = None
+            self._filed = list(map(_filing(None).__getitem__, self._distinct))
+            self._forms = self._file()
+
+    def _add_positions(self, forms: set[str]) -> None:
+        """Find the positions of the word ``forms`` not looked for yet (one pass)."""
+        missing = forms.difference(self._positions)
+        if missing:
+            for w in missing:
+                self._positions[w] = []
+            for i, w in enumerate(self._words):
+                if w in missing:
+                    self._positions[w].append(i)
+
+    @cached_property
+    def _lowers(self) -> tuple[str, list[int]]:
+        """The lowercased word forms joined by newlines, and where each starts."""
+        lowers = [lower for _, lower in self._filed]
+        starts = list(accumulate((len(x) + 1 for x in lowers[:-1]), initial=0))
+        return "\n".join(lowers), starts
+
+    def _affix_forms(self, pattern: TokenPattern) -> list[str]:
+        """The word forms matching a prefix or suffix pattern: those whose lowercased form
+        contains the affix (every part is a piece of it), tested."""
+        joined, starts = self._lowers
+        candidates = set()
+        at = joined.find(pattern.value)
+        while at >= 0:
+            candidates.add(bisect_right(starts, at) - 1)
+            at = joined.find(pattern.value, at + 1)
+        return [self._distinct[k] for k in candidates
+                if pattern.matches(_word(self._distinct[k]))]
+
+    def _locate(self, pattern: TokenPattern) -> list[int]:
+        """Positions (ascending) of the words matching ``pattern``."""
+        entry = self._located.get(id(pattern))
+        if entry is None:
+            keys = pattern.index_keys
+            if keys is None:
+                forms = self._affix_forms(pattern)
+            elif not self.mentions(keys):
+                forms = []
+            else:
+                forms = [w for k in keys for w in self._forms.get(k, ())]
+                if len(keys) > 1:  # a form may have several of the keys
+                    forms = list(dict.fromkeys(forms))
+            if forms:
+                self._add_positions(set(forms))
+            located = (self._positions[forms[0]] if len(forms) == 1
+                       else sorted(i for w in forms for i in self._positions[w]))
+            entry = self._located[id(pattern)] = (pattern, located)
+        return entry[1]
+
+    def present_keys(self, keys: frozenset[str]) -> set[str]:
+        """The index ``keys`` (see :func:`~framing.frames.codebook.word_keys`) that words of
+        the document have."""
+        self._widen(keys)
+        return self._forms.keys() & keys
+
+    def mentions(self, keys: frozenset[str] | None) -> bool:
+        """Whether a word of the document has one of the index ``keys``; ``None`` (unknown)
+        counts as yes."""
+        if keys is None:
+            return True
+        self._widen(keys)
+        return not self._forms.keys().isdisjoint(keys)
+
     def find(self, cue: Cue) -> list[tuple[int, int, int]]:
-        """Every occurrence of ``cue``: ``(sentence, first token, end token)``."""
-        if cue in self._hits:
-            return self._hits[cue]
-        first = cue.patterns[0]
-        if first.kind in ("stem", "case"):
-            keys = first.keys if first.kind == "stem" else (first.value, first.value + "s")
-            starts = [pos for key in keys for pos in self._index.get(key, ())]
-        else:
-            starts = [(s.index, i) for s in self.sentences for i in range(len(s.tokens))]
+        """Every occurrence of ``cue``: ``(sentence, first token, end token)``, in text order."""
+        entry = self._hits.get(id(cue))
+        if entry is None:
+            entry = self._hits[id(cue)] = (cue, self._find(cue))
+        return entry[1]
+
+    def may_find(self, cue: Cue) -> bool:
+        """Whether the first word of ``cue`` occurs (a quick test before :meth:`find`)."""
+        return self.mentions(cue.patterns[0].index_keys)
+
+    def _find(self, cue: Cue) -> list[tuple[int, int, int]]:
+        first = self._locate(cue.patterns[0])
         n = len(cue.patterns)
+        if not first or n == 1:
+            return [(s, i - self._offsets[s], i - self._offsets[s] + 1)
+                    for i in first for s in (self._sentence_of[i],)]
+        rest = [set(self._locate(p)) for p in cue.patterns[1:]]
+        if not all(rest):
+            return []
         hits = []
-        for si, i in sorted(set(starts)):
-            tokens = self.sentences[si].tokens
-            if i + n <= len(tokens) and all(p.matches(tokens[i + k])
-                                            for k, p in enumerate(cue.patterns)):
-                hits.append((si, i, i + n))
-        self._hits[cue] = hits
+        for i in first:
+            s = self._sentence_of[i]
+            if i + n <= self._offsets[s + 1] and all(i + k in later
+                                                     for k, later in enumerate(rest, start=1)):
+                hits.append((s, i - self._offsets[s], i - self._offsets[s] + n))
         return hits
 
     def find_any(self, cues) -> dict[int, list[tuple[int, int, Cue]]]:
-        """Occurrences of any of ``cues`` by sentence: ``{sentence: [(start, end, cue)]}``."""
-        out: dict[int, list[tuple[int, int, Cue]]] = defaultdict(list)
-        for cue in cues:
-            for si, a, b in self.find(cue):
-                out[si].append((a, b, cue))
-        return out
+        """Occurrences of any of ``cues`` by sentence: ``{sentence: [(start, end, cue)]}``, cue
+        by cue in the order given. The result is shared: do not change it."""
+        entry = self._any.get(id(cues)) if isinstance(cues, tuple) else None
+        if entry is None:
+            out: dict[int, list[tuple[int, int, Cue]]] = {}
+            for cue in cues:
+                for s, a, b in self.find(cue) if self.may_find(cue) else ():
+                    out.setdefault(s, []).append((a, b, cue))
+            if not isinstance(cues, tuple):  # a list may change: no caching
+                return out
+            entry = self._any[id(cues)] = (cues, out)
+        return entry[1]
 
 
-def parse_document(title: str, text: str, doc_id: str = "") -> ParsedDocument:
-    """Split a document into sentences (title = sentence 0) and tokens.
+def parse_document(title: str, text: str, doc_id: str = "", *,
+                   keys: frozenset[str] | None = None) -> ParsedDocument:
+    """Split a document into sentences (title = sentence 0) and tokens (``keys``: see
+    :class:`ParsedDocument`).
 
     Examples
     --------
@@ -206,7 +370,7 @@ def parse_document(title: str, text: str, doc_id: str = "") -> ParsedDocument:
     >>> [(s.index, s.text) for s in doc.sentences]
     [(0, 'Strike on Shayrat'), (1, 'The U.S. struck.'), (2, 'Russia protested.')]
     """
-    return ParsedDocument(title, text, doc_id)
+    return ParsedDocument(title, text, doc_id, keys=keys)
 
 
 # ----------------------------------------------------------------------------- rules
@@ -226,6 +390,9 @@ class Hit:
     hedged: bool = False
 
 
+_SPAN = itemgetter(0, 1)  # (start, end) of an occurrence (start, end, cue)
+
+
 def _distance(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, b[0] - a[1], a[0] - b[1])
 
@@ -242,14 +409,19 @@ def match_rule(doc: ParsedDocument, rule: Rule, *, negation=(), hedge=(),
     >>> [h.sentence for h in match_rule(doc, rule)]
     [2]
     """
+    if not doc.mentions(rule.first_keys):  # most rules, most documents
+        return []
     matches = doc.find_any(rule.match)
+    if not matches:
+        return []
     near = doc.find_any(rule.near) if rule.near else {}
     unless = doc.find_any(rule.unless) if rule.unless else {}
     neg = doc.find_any(negation) if negation else {}
     hedges = doc.find_any(hedge) if hedge else {}
     hits = []
     for si in sorted(matches):
-        for a, b, cue in sorted(matches[si], key=lambda m: m[:2]):
+        found = matches[si]
+        for a, b, cue in sorted(found, key=_SPAN) if len(found) > 1 else found:
             if rule.near and not (
                     any(_distance((a, b), n[:2]) <= rule.window for n in near.get(si, ()))
                     or rule.context and any(near.get(sj) for sj in
@@ -296,14 +468,25 @@ def _special(book: Codebook, name: str) -> tuple[Cue, ...]:
     return book.lists.get(name, ())
 
 
+def _candidate_rules(doc: ParsedDocument, frame: Frame) -> list[Rule]:
+    """The rules of ``frame`` whose match cues can start with a word of ``doc``, in order
+    (a codebook has hundreds of rules; a document's words can start a few of them)."""
+    keys, by_key, always = frame.rule_keys
+    numbers = set(always)
+    for key in doc.present_keys(keys):
+        numbers.update(by_key[key])
+    return [frame.rules[i] for i in sorted(numbers)]
+
+
 def _sentence_scores(doc: ParsedDocument, frame: Frame, book: Codebook) -> list[_Evidence]:
     """The best-scoring hit per sentence for a frame's rules, with position weights applied."""
     opts = frame.options
+    negation, hedge = _special(book, "negation"), _special(book, "hedge")
+    negation_window = opts.get("negation_window", 3)
     best: dict[int, _Evidence] = {}
-    for rule in frame.rules:
-        for hit in match_rule(doc, rule, negation=_special(book, "negation"),
-                              hedge=_special(book, "hedge"),
-                              negation_window=opts.get("negation_window", 3)):
+    for rule in _candidate_rules(doc, frame):
+        for hit in match_rule(doc, rule, negation=negation, hedge=hedge,
+                              negation_window=negation_window):
             weight = rule.weight
             if hit.negated:
                 weight *= opts.get("negated_weight", 1.0)
@@ -408,10 +591,6 @@ def decide_stance(doc: ParsedDocument, frame: Frame, book: Codebook, present: bo
                      _top([e for e in evidence if e.category == label], opts["max_evidence"]))
 
 
-def _balance_candidates(doc: ParsedDocument, frame: Frame, book: Codebook) -> list[_Evidence]:
-    return _sentence_scores(doc, frame, book)
-
-
 def _balance_rule_proba(doc: ParsedDocument, frame: Frame, ev: _Evidence) -> dict[str, float]:
     counts = {side: len(doc.find_any(cues).get(ev.sentence, ()))
               for side, cues in frame.options["sides"].items()}
@@ -420,8 +599,8 @@ def _balance_rule_proba(doc: ParsedDocument, frame: Frame, ev: _Evidence) -> dic
     return {k: v / total for k, v in counts.items()} if total else {}
 
 
-def decide_balance(doc: ParsedDocument, frame: Frame, candidates: list[_Evidence],
-                   probas: list[dict[str, float]], method: str) -> _Decision:
+def decide_balance(frame: Frame, candidates: list[_Evidence], probas: list[dict[str, float]],
+                   method: str) -> _Decision:
     """Each candidate sentence votes (with its position weight) for its most probable class
     when that is a side or ``doubt`` with probability >= ``min_probability``; doubt votes count
     ``doubt_weight``. Less than ``min_evidence`` votes: ``none``; a side with at least
@@ -519,57 +698,82 @@ def _method(book: Codebook, frame: Frame, how: str) -> str:
     return f"codebook:{book.name}:{frame.type}:{how}"
 
 
-def _code_chunk(rows, book: Codebook, models) -> tuple[list[dict], list[dict]]:
-    docs = [parse_document(title, text, doc_id) for doc_id, title, text in rows]
-    decisions: list[dict[str, _Decision]] = [{} for _ in docs]
-    for i, doc in enumerate(docs):
-        for name, frame in book.frames.items():
-            if frame.type == "presence":
-                decisions[i][name] = decide_presence(doc, frame, book)
+@lru_cache(maxsize=8)
+def _coding_keys(book_keys: frozenset[str]) -> frozenset[str]:
+    """What coding with a codebook looks up (its cues and attribution's): documents index only
+    that at first. One object per codebook, so the caches keyed by it find it at once."""
+    return book_keys | lookup_keys()
+
+
+@dataclass
+class _Coded:
+    """One document's decisions and sentence texts (all the output needs: the document's index
+    is dropped as soon as it is decided, so the chunk's memory and garbage-collector work stay
+    small). ``pending`` holds the candidates of balance frames whose model runs per chunk."""
+
+    doc_id: str
+    texts: list[str]
+    decisions: dict[str, _Decision]
+    pending: dict[str, list[_Evidence]]
+
+
+def _code_document(doc_id: str, title: str, text: str, book: Codebook, models,
+                   keys: frozenset[str]) -> _Coded:
+    doc = parse_document(title, text, doc_id, keys=keys)
+    decided: dict[str, _Decision] = {}
+    pending: dict[str, list[_Evidence]] = {}
     for name, frame in book.frames.items():
-        if frame.type != "balance":
-            continue
-        model = models.get(name)
-        candidates = [_balance_candidates(doc, frame, book) for doc in docs]
-        if model is not None:
-            texts = [doc.sentences[e.sentence].text for doc, c in zip(docs, candidates,
-                                                                       strict=True) for e in c]
-            flat = model.predict_proba_dicts(texts) if texts else []
-            probas, k = [], 0
-            for c in candidates:
-                probas.append(flat[k:k + len(c)])
-                k += len(c)
-        else:
-            probas = [[_balance_rule_proba(doc, frame, e) for e in c]
-                      for doc, c in zip(docs, candidates, strict=True)]
-        how = "rules+model" if model is not None else "rules"
-        for i, doc in enumerate(docs):
-            decisions[i][name] = decide_balance(doc, frame, candidates[i], probas[i], how)
-    for i, doc in enumerate(docs):
-        for name, frame in book.frames.items():
-            if frame.type == "voice":
-                present = decisions[i][frame.options["of"]].label == "present"
-                decisions[i][name] = decide_voice(doc, frame, book, present)
-            elif frame.type == "stance":
-                present = decisions[i][frame.options["of"]].label == "present"
-                decisions[i][name] = decide_stance(doc, frame, book, present)
-            elif frame.type == "primary":
-                decisions[i][name] = decide_primary(frame, decisions[i])
+        if frame.type == "presence":
+            decided[name] = decide_presence(doc, frame, book)
+    for name, frame in book.frames.items():  # each depends on presence frames only
+        if frame.type == "balance":
+            candidates = _sentence_scores(doc, frame, book)
+            if name in models:
+                pending[name] = candidates
+            else:
+                probas = [_balance_rule_proba(doc, frame, e) for e in candidates]
+                decided[name] = decide_balance(frame, candidates, probas, "rules")
+        elif frame.type in ("voice", "stance"):
+            decide = decide_voice if frame.type == "voice" else decide_stance
+            present = decided[frame.options["of"]].label == "present"
+            decided[name] = decide(doc, frame, book, present)
+        elif frame.type == "primary":
+            decided[name] = decide_primary(frame, decided)
+    return _Coded(doc.doc_id, [s.text for s in doc.sentences], decided, pending)
+
+
+def _decide_with_model(coded: list[_Coded], name: str, frame: Frame, model) -> None:
+    """Balance decisions of one frame for a chunk: one model call for all its candidates."""
+    texts = [c.texts[e.sentence] for c in coded for e in c.pending[name]]
+    flat = model.predict_proba_dicts(texts) if texts else []
+    k = 0
+    for c in coded:
+        n = len(c.pending[name])
+        c.decisions[name] = decide_balance(frame, c.pending[name], flat[k:k + n], "rules+model")
+        k += n
+
+
+def _code_chunk(rows, book: Codebook, models) -> tuple[list[dict], list[dict]]:
+    keys = _coding_keys(book.index_keys)
+    coded = [_code_document(doc_id, title, text, book, models, keys)
+             for doc_id, title, text in rows]
+    for name, model in models.items():
+        _decide_with_model(coded, name, book.frames[name], model)
     voice_of = {f.options["of"]: n for n, f in book.frames.items() if f.type == "voice"}
     table, evidence = [], []
-    for doc, decided in zip(docs, decisions, strict=True):
+    for c in coded:
         for name, frame in book.frames.items():
-            d = decided[name]
-            voice = decided[voice_of[name]].label if name in voice_of else ""
+            d = c.decisions[name]
+            voice = c.decisions[voice_of[name]].label if name in voice_of else ""
             table.append({
-                "doc_id": doc.doc_id, "frame": name, "label": d.label, "score": d.score,
-                "evidence": " | ".join(f"[{e.sentence}] {doc.sentences[e.sentence].text}"
+                "doc_id": c.doc_id, "frame": name, "label": d.label, "score": d.score,
+                "evidence": " | ".join(f"[{e.sentence}] {c.texts[e.sentence]}"
                                        for e in d.evidence),
                 "voice": voice, "method": _method(book, frame, d.method)})
             for e in d.evidence:
                 evidence.append({
-                    "doc_id": doc.doc_id, "frame": name, "sentence": e.sentence,
-                    "text": doc.sentences[e.sentence].text, "weight": round(e.weight, 4),
+                    "doc_id": c.doc_id, "frame": name, "sentence": e.sentence,
+                    "text": c.texts[e.sentence], "weight": round(e.weight, 4),
                     "rule": e.hit.rule.name if e.hit else "", "cue": e.hit.cue if e.hit else "",
                     "speaker": e.speaker or "", "category": e.category,
                     "negated": bool(e.hit and e.hit.negated),

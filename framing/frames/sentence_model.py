@@ -100,10 +100,12 @@ def feature_counts(text: str, features: Sequence[Rule]) -> list[int]:
     doc = parse_document(text, "")  # the whole text is sentence 0: no splitting
     out = []
     for rule in features:
-        if rule.near or rule.unless:
+        if not doc.mentions(rule.first_keys):  # most features, most sentences
+            out.append(0)
+        elif rule.near or rule.unless:
             out.append(len(match_rule(doc, rule)))
         else:
-            out.append(sum(len(doc.find(cue)) for cue in rule.match))
+            out.append(sum(len(doc.find(cue)) for cue in rule.match if doc.may_find(cue)))
     return out
 
 
