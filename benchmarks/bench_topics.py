@@ -232,6 +232,9 @@ def topics_markdown(table: pd.DataFrame) -> str:
              "same counts (`make_vectorizer('count', min_df=5, max_df=0.5)`, vectorised once); "
              "`fit_seconds` is the fit alone. NPMI: document co-occurrence (`npmi_document`) "
              "and 10-token sliding windows (`npmi_window10`), both over the same corpus.", "",
+             "Parallelism as each library does it by default: gensim `LdaMulticore` uses one "
+             "worker process besides the master (cores - 1), tomotopy trains with 2 worker "
+             "threads, framing's NMF runs in one process (its BLAS may use both cores).", "",
              "Timings depend on the machine and its load: run twice before quoting them.", ""]
     for corpus, part in table.groupby("corpus", sort=False):
         first = part.iloc[0]
@@ -240,6 +243,10 @@ def topics_markdown(table: pd.DataFrame) -> str:
                   f"{first['vectorise_seconds']:.1f} s).", ""]
         shown = part[["model", "fit_seconds", "npmi_document", "npmi_window10", "exclusivity"]]
         lines += [shown.to_markdown(index=False, floatfmt=".3f"), ""]
+        missing = [MODELS[k][0] for k in MODELS if k not in set(part["key"])]
+        if missing:
+            lines += ["Not run on this corpus (left out for time): " + "; ".join(missing) + ".",
+                      ""]
         if corpus.startswith("resampled"):
             lines += ["Resampled corpus: every article occurs many times, which inflates "
                       "co-occurrence counts and lets rare terms pass `min_df`; compare models "
