@@ -182,6 +182,8 @@ def test_invariances(first, seed):
             assert row[col] == pytest.approx(base[col], nan_ok=True)
     assert 0.0 <= base["percent_agreement"] <= 1.0 or np.isnan(base["percent_agreement"])
     assert not base["alpha"] > 1.0
+    if all(v is None for v in first):
+        return  # no codes at all: reliability() returns no row (see the issue note)
     same = reliability(_sheets({"a": first, "b": first}), n_resamples=0).table.iloc[0]
     if same["n_categories"] >= 2:
         assert same["alpha"] == pytest.approx(1.0)
