@@ -2,7 +2,8 @@
 
 Each document is parsed once (:func:`parse_document`): the title is sentence 0, the body is split
 by :func:`framing.sentences.sentence_spans` into sentences 1, 2, ... (these indices are how hand
-labels refer to sentences), and every word gets its lowercased form and Snowball stem. A rule
+labels refer to sentences), and every word gets its lowercased form and Snowball stem; cues are
+looked up in the document's index of words (:class:`ParsedDocument`). A rule
 (:class:`~framing.frames.codebook.Rule`) fires in a sentence when its cues occur there (within
 ``window`` tokens of each other for proximity rules). Negation (a ``negation`` cue up to
 ``negation_window`` tokens before the match) and hedging (a ``hedge`` cue in the sentence) are
@@ -42,11 +43,10 @@ from __future__ import annotations
 import logging
 import math
 import re
-from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import accumulate
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -123,10 +123,10 @@ def _word(raw: str) -> _Word:
 
 
 class _Filing(dict):
-    """Word form -> (its index keys, only those in ``scope`` when given: mostly none, as a
-    codebook's cues use a small part of the vocabulary; its lowercased form, which prefix and
-    suffix patterns look at), computed on first use. A plain dict, emptied when it reaches
-    ``limit`` forms: its lookups are the hot path of indexing, where an LRU cache is slower."""
+    """Word form -> (its index keys, or only those in ``scope``; its lowercased form), made on
+    first use. Most forms have no key in a codebook's scope. A plain dict, emptied when it
+    reaches ``limit`` forms: lookups here are the hot path of indexing, and an LRU cache's
+    bookkeeping makes them slower."""
 
     def __init__(self, scope: frozenset[str] | None, limit: int = 131072):
         super().__init__()
@@ -264,21 +264,19 @@ class ParsedDocument:
                     self._positions[w].append(i)
 
     @cached_property
-    def _lowers(self) -> tuple[str, list[int]]:
-        """The lowercased word forms joined by newlines, and where each starts."""
-        lowers = [lower for _, lower in self._filed]
-        starts = list(accumulate((len(x) + 1 for x in lowers[:-1]), initial=0))
-        return "\n".join(lowers), starts
+    def _lowers(self) -> str:
+        """The lowercased word forms, one a line."""
+        return "\n".join(map(itemgetter(1), self._filed))
 
     def _affix_forms(self, pattern: TokenPattern) -> list[str]:
         """The word forms matching a prefix or suffix pattern: those whose lowercased form
         contains the affix (every part is a piece of it), tested."""
-        joined, starts = self._lowers
+        lowers = self._lowers
         candidates = set()
-        at = joined.find(pattern.value)
+        at = lowers.find(pattern.value)
         while at >= 0:
-            candidates.add(bisect_right(starts, at) - 1)
-            at = joined.find(pattern.value, at + 1)
+            candidates.add(lowers.count("\n", 0, at))  # the line, i.e. the form, it is in
+            at = lowers.find(pattern.value, at + 1)
         return [self._distinct[k] for k in candidates
                 if pattern.matches(_word(self._distinct[k]))]
 
@@ -328,21 +326,14 @@ class ParsedDocument:
         return self.mentions(cue.patterns[0].index_keys)
 
     def _find(self, cue: Cue) -> list[tuple[int, int, int]]:
-        first = self._locate(cue.patterns[0])
         n = len(cue.patterns)
-        if not first or n == 1:
-            return [(s, i - self._offsets[s], i - self._offsets[s] + 1)
-                    for i in first for s in (self._sentence_of[i],)]
-        rest = [set(self._locate(p)) for p in cue.patterns[1:]]
-        if not all(rest):
-            return []
-        hits = []
-        for i in first:
-            s = self._sentence_of[i]
-            if i + n <= self._offsets[s + 1] and all(i + k in later
-                                                     for k, later in enumerate(rest, start=1)):
-                hits.append((s, i - self._offsets[s], i - self._offsets[s] + n))
-        return hits
+        starts = self._locate(cue.patterns[0])
+        if n > 1 and starts:  # a phrase: the next words follow within the sentence
+            later = [set(self._locate(p)) for p in cue.patterns[1:]]
+            starts = [i for i in starts if i + n <= self._offsets[self._sentence_of[i] + 1]
+                      and all(i + k in found for k, found in enumerate(later, start=1))]
+        return [(s, i - self._offsets[s], i - self._offsets[s] + n)
+                for i in starts for s in (self._sentence_of[i],)]
 
     def find_any(self, cues) -> dict[int, list[tuple[int, int, Cue]]]:
         """Occurrences of any of ``cues`` by sentence: ``{sentence: [(start, end, cue)]}``, cue
@@ -707,9 +698,9 @@ def _coding_keys(book_keys: frozenset[str]) -> frozenset[str]:
 
 @dataclass
 class _Coded:
-    """One document's decisions and sentence texts (all the output needs: the document's index
-    is dropped as soon as it is decided, so the chunk's memory and garbage-collector work stay
-    small). ``pending`` holds the candidates of balance frames whose model runs per chunk."""
+    """One document's decisions and sentence texts: all the output needs, so the parsed
+    document is dropped as soon as it is decided. ``pending`` holds the candidate sentences of
+    balance frames whose model runs once per chunk."""
 
     doc_id: str
     texts: list[str]
@@ -719,6 +710,7 @@ class _Coded:
 
 def _code_document(doc_id: str, title: str, text: str, book: Codebook, models,
                    keys: frozenset[str]) -> _Coded:
+    """Parse a document and make its decisions, but those of balance frames with a model."""
     doc = parse_document(title, text, doc_id, keys=keys)
     decided: dict[str, _Decision] = {}
     pending: dict[str, list[_Evidence]] = {}
@@ -753,32 +745,67 @@ def _decide_with_model(coded: list[_Coded], name: str, frame: Frame, model) -> N
         k += n
 
 
-def _code_chunk(rows, book: Codebook, models) -> tuple[list[dict], list[dict]]:
-    keys = _coding_keys(book.index_keys)
-    coded = [_code_document(doc_id, title, text, book, models, keys)
-             for doc_id, title, text in rows]
-    for name, model in models.items():
-        _decide_with_model(coded, name, book.frames[name], model)
-    voice_of = {f.options["of"]: n for n, f in book.frames.items() if f.type == "voice"}
-    table, evidence = [], []
-    for c in coded:
+class _Tables:
+    """The doc_frames and evidence tables, built column by column (rows as dicts would be
+    many objects for the garbage collector to scan while a large corpus is coded)."""
+
+    def __init__(self, book: Codebook):
+        self.book = book
+        self.voice_of = {f.options["of"]: n for n, f in book.frames.items() if f.type == "voice"}
+        self.table: dict[str, list] = {c: [] for c in DOC_FRAMES_COLUMNS}
+        self.evidence: dict[str, list] = {c: [] for c in EVIDENCE_COLUMNS}
+
+    def add(self, coded: _Coded) -> None:
+        """Append the rows of one coded document."""
+        book, voice_of = self.book, self.voice_of
+        texts, table, evidence = coded.texts, self.table, self.evidence
         for name, frame in book.frames.items():
-            d = c.decisions[name]
-            voice = c.decisions[voice_of[name]].label if name in voice_of else ""
-            table.append({
-                "doc_id": c.doc_id, "frame": name, "label": d.label, "score": d.score,
-                "evidence": " | ".join(f"[{e.sentence}] {c.texts[e.sentence]}"
-                                       for e in d.evidence),
-                "voice": voice, "method": _method(book, frame, d.method)})
+            d = coded.decisions[name]
+            table["doc_id"].append(coded.doc_id)
+            table["frame"].append(name)
+            table["label"].append(d.label)
+            table["score"].append(d.score)
+            table["evidence"].append(" | ".join(f"[{e.sentence}] {texts[e.sentence]}"
+                                                for e in d.evidence))
+            table["voice"].append(coded.decisions[voice_of[name]].label
+                                  if name in voice_of else "")
+            table["method"].append(_method(book, frame, d.method))
             for e in d.evidence:
-                evidence.append({
-                    "doc_id": c.doc_id, "frame": name, "sentence": e.sentence,
-                    "text": c.texts[e.sentence], "weight": round(e.weight, 4),
-                    "rule": e.hit.rule.name if e.hit else "", "cue": e.hit.cue if e.hit else "",
-                    "speaker": e.speaker or "", "category": e.category,
-                    "negated": bool(e.hit and e.hit.negated),
-                    "hedged": bool(e.hit and e.hit.hedged)})
-    return table, evidence
+                evidence["doc_id"].append(coded.doc_id)
+                evidence["frame"].append(name)
+                evidence["sentence"].append(e.sentence)
+                evidence["text"].append(texts[e.sentence])
+                evidence["weight"].append(round(e.weight, 4))
+                evidence["rule"].append(e.hit.rule.name if e.hit else "")
+                evidence["cue"].append(e.hit.cue if e.hit else "")
+                evidence["speaker"].append(e.speaker or "")
+                evidence["category"].append(e.category)
+                evidence["negated"].append(bool(e.hit and e.hit.negated))
+                evidence["hedged"].append(bool(e.hit and e.hit.hedged))
+
+    def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The two tables as data frames."""
+        return _data_frame(self.table), _data_frame(self.evidence)
+
+
+def _data_frame(columns: dict[str, list]) -> pd.DataFrame:
+    if not next(iter(columns.values())):  # no rows: object columns, as pandas makes them
+        return pd.DataFrame([], columns=list(columns))
+    return pd.DataFrame(columns)
+
+
+def _code_chunk(rows, book: Codebook, models, out: _Tables) -> None:
+    """Code documents into ``out``, each as soon as it is decided, or after the whole chunk
+    when a balance frame has a model (one model call per chunk)."""
+    keys = _coding_keys(book.index_keys)
+    coded: Iterable[_Coded] = (_code_document(doc_id, title, text, book, models, keys)
+                               for doc_id, title, text in rows)
+    if models:
+        coded = list(coded)
+        for name, model in models.items():
+            _decide_with_model(coded, name, book.frames[name], model)
+    for c in coded:
+        out.add(c)
 
 
 def code_documents(data: pd.DataFrame, *, codebook: str | Codebook, id_column: str = "doc_id",
@@ -796,7 +823,8 @@ def code_documents(data: pd.DataFrame, *, codebook: str | Codebook, id_column: s
     id_column, title, text : str
         Column names (a missing title column counts as empty titles).
     chunk_size : int
-        Documents parsed at a time (memory stays flat on large corpora).
+        Documents whose balance-frame candidates go to the sentence model at once (memory stays
+        flat on large corpora).
     progress : bool
         Show a progress bar.
 
@@ -824,17 +852,14 @@ def code_documents(data: pd.DataFrame, *, codebook: str | Codebook, id_column: s
     rows = list(zip(data[id_column].astype(str), titles.fillna("").astype(str),
                     data[text].fillna("").astype(str), strict=True))
     models = _models(book)
-    table, evidence = [], []
+    out = _Tables(book)
     bar = tqdm(total=len(rows), desc=f"codebook {book.name}", unit="doc", disable=not progress)
     for start in range(0, len(rows), chunk_size):
-        t, e = _code_chunk(rows[start:start + chunk_size], book, models)
-        table.extend(t)
-        evidence.extend(e)
+        _code_chunk(rows[start:start + chunk_size], book, models, out)
         bar.update(len(rows[start:start + chunk_size]))
     bar.close()
-    table_df = pd.DataFrame(table, columns=list(DOC_FRAMES_COLUMNS))
+    table_df, evidence_df = out.frames()
     table_df["score"] = table_df["score"].astype(float)
-    evidence_df = pd.DataFrame(evidence, columns=list(EVIDENCE_COLUMNS))
     logger.info("coded %d documents with codebook %s (%d frames, %d evidence sentences)",
                 len(rows), book.name, len(book.frames), len(evidence_df))
     params = {"codebook": book.name, "codebook_path": book.path, "id_column": id_column,
