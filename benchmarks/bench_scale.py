@@ -159,8 +159,8 @@ STUDY = "khan-shaykhun-2017"
 CLASSIFIER_PARAMS = dict(features=("word",), C=1.0, at_least_one=True)
 POLL_SECONDS = 0.25
 CSV_COLUMNS = ["stage", "size", "corpus", "n_docs", "seconds", "docs_per_s", "peak_rss_mb",
-               "input_rss_mb", "base_rss_mb", "tree_peak_mb", "process_seconds", "mean_load",
-               "status", "reason", "run_date"]
+               "input_rss_mb", "base_rss_mb", "tree_peak_mb", "process_seconds", "cpu_seconds",
+               "mean_load", "status", "reason", "run_date"]
 RATIO_COLUMNS = ["comparison", "size", "n_docs", "framing", "baseline", "framing_seconds",
                  "baseline_seconds", "time_ratio", "framing_docs_per_s", "baseline_docs_per_s",
                  "framing_vocab", "baseline_vocab", "npmi_framing", "npmi_baseline", "npmi_diff",
@@ -388,6 +388,7 @@ class Context:
         self.seed = spec["seed"]
         self._docs = None
         self.input_rss = None
+        self.cpu_seconds = None
 
     def documents(self, columns: list[str] | None = None) -> pd.DataFrame:
         """The corpus table (``columns``: read only these)."""
@@ -402,12 +403,15 @@ class Context:
 
 
 def timed(ctx: Context, function):
-    """Run ``function()``; return its result, wall seconds and peak RSS (MB) right after."""
+    """Run ``function()``; return its result, wall seconds and peak RSS (MB) right after. The
+    call's CPU seconds in this process (all its threads; not child processes) go to
+    ``ctx.cpu_seconds``: unlike wall time, they barely move when other jobs share the machine."""
     if ctx.input_rss is None:
         ctx.input_rss = rss_mb()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = function()
     seconds = time.perf_counter() - start
+    ctx.cpu_seconds = time.process_time() - cpu
     return result, seconds, peak_mb()
 
 
@@ -719,7 +723,7 @@ def child_main(spec_path: str) -> None:
     except Exception as exc:
         logger.exception("stage %s failed", spec["stage"])
         out = {"status": "error", "reason": f"{type(exc).__name__}: {exc}"[:300]}
-    out.update(base_rss_mb=base, input_rss_mb=ctx.input_rss)
+    out.update(base_rss_mb=base, input_rss_mb=ctx.input_rss, cpu_seconds=ctx.cpu_seconds)
     write_json(Path(spec["result"]), out)
 
 
@@ -840,6 +844,7 @@ class Runner:
                "base_rss_mb": result.get("base_rss_mb"),
                "tree_peak_mb": result.get("tree_peak_mb"),
                "process_seconds": result.get("process_seconds"),
+               "cpu_seconds": result.get("cpu_seconds"),
                "mean_load": result.get("mean_load"),
                "status": result.get("status", "ok"), "reason": result.get("reason", ""),
                "run_date": self.today}
@@ -881,7 +886,7 @@ class Runner:
                 table[col] = pd.to_numeric(table[col], errors="coerce").round().astype("Int64")
         for table, cols in ((rows, ["seconds", "docs_per_s", "peak_rss_mb", "input_rss_mb",
                                     "base_rss_mb", "tree_peak_mb", "process_seconds",
-                                    "mean_load"]),
+                                    "cpu_seconds", "mean_load"]),
                             (ratios, ["framing_seconds", "baseline_seconds", "time_ratio",
                                       "framing_docs_per_s", "baseline_docs_per_s",
                                       "npmi_framing", "npmi_baseline", "npmi_diff"])):
@@ -1088,7 +1093,7 @@ def fit_exponents(rows: pd.DataFrame) -> pd.DataFrame:
         part = part[(part["n"] > 0) & (part["t"] > 0)].sort_values("n")
         row = {"stage": stage, "sizes": ",".join(part["size"]), "n_points": len(part),
                "b_fit": np.nan, "a_fit": np.nan, "r2": np.nan, "pair": "", "b_pair": np.nan,
-               "b_100k_1m": np.nan}
+               "b_100k_1m": np.nan, "b_cpu_100k_1m": np.nan}
         if len(part) >= 2:
             x, y = np.log(part["n"].to_numpy()), np.log(part["t"].to_numpy())
             b, a = np.polyfit(x, y, 1)
@@ -1103,6 +1108,10 @@ def fit_exponents(rows: pd.DataFrame) -> pd.DataFrame:
             t1, t2 = by_size.loc["100k", "t"], by_size.loc["1M", "t"]
             n1, n2 = by_size.loc["100k", "n"], by_size.loc["1M", "n"]
             row["b_100k_1m"] = math.log(t2 / t1) / math.log(n2 / n1)
+            c1, c2 = (pd.to_numeric(by_size.loc[["100k", "1M"], "cpu_seconds"]).tolist()
+                      if "cpu_seconds" in by_size else (np.nan, np.nan))
+            if c1 > 0 and c2 > 0:  # the same exponent on CPU time, which load barely moves
+                row["b_cpu_100k_1m"] = math.log(c2 / c1) / math.log(n2 / n1)
         out.append(row)
     return pd.DataFrame(out)
 
