@@ -154,6 +154,9 @@ def test_constant_codes_and_single_coder_are_reported_not_crashed():
     row = result.table.iloc[0]
     assert row["percent_agreement"] == 1.0 and np.isnan(row["alpha"])
     assert any("undefined" in note for note in result.notes)
+    empty = reliability(_sheets({"a": [None, None], "b": [None, None]}), n_resamples=0)
+    assert empty.table[["variable", "n_units", "n_coders"]].values.tolist() == [["x", 0, 0]]
+    assert np.isnan(empty.table["alpha"].iloc[0]) and "x: no codes" in empty.notes
     lonely = reliability(_sheets({"a": [1, 0, 1]}), n_resamples=0)
     assert lonely.table["n_units"].iloc[0] == 0
     assert any("only one coder" in note for note in lonely.notes)
@@ -182,8 +185,6 @@ def test_invariances(first, seed):
             assert row[col] == pytest.approx(base[col], nan_ok=True)
     assert 0.0 <= base["percent_agreement"] <= 1.0 or np.isnan(base["percent_agreement"])
     assert not base["alpha"] > 1.0
-    if all(v is None for v in first):
-        return  # no codes at all: reliability() returns no row (see the issue note)
     same = reliability(_sheets({"a": first, "b": first}), n_resamples=0).table.iloc[0]
     if same["n_categories"] >= 2:
         assert same["alpha"] == pytest.approx(1.0)

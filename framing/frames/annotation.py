@@ -391,7 +391,7 @@ def _is_long(table: pd.DataFrame) -> bool:
 
 def read_codes(sheets, *, variables: Sequence[str] | None = None,
                codebook: str | os.PathLike | Codebook | None = None,
-               casefold: bool = True) -> pd.DataFrame:
+               casefold: bool = True, keep_missing: bool = False) -> pd.DataFrame:
     """Read coders' sheets into one long table of codes: ``doc_id, coder, variable, value``.
 
     Parameters
@@ -409,11 +409,16 @@ def read_codes(sheets, *, variables: Sequence[str] | None = None,
     casefold : bool
         Compare values case-insensitively (``Present`` == ``present``). Values are stripped, and
         whole numbers written as ``1.0`` read as ``1``.
+    keep_missing : bool
+        Keep a row with value ``None`` for each empty cell, so that a variable in the sheets
+        that nobody coded is still listed (:func:`~framing.frames.reliability.reliability`
+        reports it with ``n_units`` 0).
 
     Returns
     -------
     DataFrame
-        One row per non-empty code; empty cells are missing codes and have no row.
+        One row per non-empty code; empty cells are missing codes and have no row (unless
+        ``keep_missing``).
 
     Raises
     ------
@@ -463,14 +468,16 @@ def read_codes(sheets, *, variables: Sequence[str] | None = None,
             value = frame.normalise_label(value)
         values.append(_normalise(value, casefold))
     long["value"] = pd.Series(values, index=long.index, dtype=object)
-    long = long[long["value"].notna()]
+    coded = long[long["value"].notna()]
     if variables is not None:
-        found = set(long["variable"])
+        found = set(coded["variable"])
         absent = [v for v in variables if v not in found]
         if absent:
             logger.warning("no codes for variable(s) %s", absent)
-    long = long.drop_duplicates(["doc_id", "coder", "variable", "value"])
-    twice = long[long.duplicated(["doc_id", "coder", "variable"], keep=False)]
+    long = (long if keep_missing else coded).drop_duplicates(
+        ["doc_id", "coder", "variable", "value"])
+    twice = long[long["value"].notna()]
+    twice = twice[twice.duplicated(["doc_id", "coder", "variable"], keep=False)]
     if len(twice):
         first = twice.iloc[0]
         raise SchemaError(
@@ -479,7 +486,7 @@ def read_codes(sheets, *, variables: Sequence[str] | None = None,
             f"{sorted(twice.loc[(twice['doc_id'] == first['doc_id']) & (twice['variable'] == first['variable']), 'value'])}"  # noqa: E501
             "; keep one row per document and coder.")
     if variables is None:
-        logger.info("coded variables: %s", list(dict.fromkeys(long["variable"])))
+        logger.info("coded variables: %s", list(dict.fromkeys(coded["variable"])))
     return long.sort_values(["doc_id", "variable", "coder"], kind="stable").reset_index(drop=True)
 
 

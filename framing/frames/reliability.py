@@ -151,6 +151,11 @@ def _kappa(a: np.ndarray, b: np.ndarray, labels: list[int], weights) -> float:
 
 def _variable(codes: pd.DataFrame, variable: str, level: str, order, n_resamples: int,
               confidence: float, seed: int) -> tuple[dict, list[dict], list[str]]:
+    if codes.empty:  # a variable in the sheets that nobody coded: a row saying so
+        row = dict.fromkeys(RELIABILITY_COLUMNS, np.nan)
+        row.update(variable=variable, level=level, n_units=0, n_coders=0, n_values=0,
+                   n_categories=0, fleiss_units=0)
+        return row, [], [f"{variable}: no codes"]
     notes = []
     wide = codes.pivot(index="doc_id", columns="coder", values="value")
     coders = list(wide.columns)
@@ -273,18 +278,16 @@ def reliability(sheets, *, variables: Sequence[str] | None = None,
         if value not in LEVELS:
             raise ParameterError(f"level={value!r}: use one of {LEVELS}.")
     seed = resolve_random_state(random_state)
-    codes = read_codes(sheets, variables=variables, codebook=codebook, casefold=casefold)
+    codes = read_codes(sheets, variables=variables, codebook=codebook, casefold=casefold,
+                       keep_missing=True)
     names = list(variables) if variables is not None else list(dict.fromkeys(codes["variable"]))
+    codes = codes[codes["value"].notna()]
     rows, pairs, notes = [], [], []
     for name in names:
-        sub = codes[codes["variable"] == name]
         var_level = levels.get(name, "nominal") if levels is not None else level
-        var_order = (order or {}).get(name)
-        if sub.empty:
-            notes.append(f"{name}: no codes")
-            continue
-        row, pair_rows, var_notes = _variable(sub, name, var_level, var_order, n_resamples,
-                                              confidence, seed)
+        row, pair_rows, var_notes = _variable(codes[codes["variable"] == name], name, var_level,
+                                              (order or {}).get(name), n_resamples, confidence,
+                                              seed)
         rows.append(row)
         pairs.extend(pair_rows)
         notes.extend(var_notes)
