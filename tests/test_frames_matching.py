@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from framing.errors import ParameterError, SchemaError
+from framing.errors import CodebookError, ParameterError, SchemaError
 from framing.frames import code_documents, load_codebook, parse_document
 from framing.frames.codebook import Rule, compile_cues
 from framing.frames.matching import EVIDENCE_COLUMNS, match_rule
@@ -173,3 +173,49 @@ def test_syria_codebook_on_invented_sentences():
     assert wide.loc["d2", "blame"] == "government"
     assert wide.loc["d3", "blame"] == "opposition_or_staged"
     assert wide.loc["d1", "blame"] == "none"
+
+
+RELEVANCE = """
+name = "rel"
+[frames.about]
+type = "relevance"
+cues = ["sarin", "Khan Shaykhun"]
+min_sentences = 2
+min_share = 0.3
+neighbours = 1
+"""
+
+
+def test_relevance_counts_the_share_of_the_article_about_the_topic(write):
+    book = load_codebook(write("rel.toml", RELEVANCE))
+    filler = " ".join(f"Unrelated sentence {i}." for i in range(20))
+    docs = _docs(
+        "Sarin hit Khan Shaykhun. Doctors treated victims. Sarin was confirmed. The end.",
+        f"Sarin hit Khan Shaykhun at dawn. {filler} Sarin, again, in passing.",
+        "Sarin was found. Nothing else is said here. Or here. Or here either.",
+        titles=["", "", ""])
+    coded = code_documents(docs, codebook=book)
+    table = coded.table.set_index("doc_id")
+    # d0: sentences 1 and 3 name it; with neighbours 1-4 of 5 sentences (title included)
+    assert table.loc["d0", "label"] == "present" and table.loc["d0", "score"] == 0.8
+    # d1: two naming sentences, but a zone of 4 in 24 sentences is a passing mention
+    assert table.loc["d1", "label"] == "absent" and table.loc["d1", "score"] < 0.3
+    assert table.loc["d2", "label"] == "absent"  # one naming sentence is not enough
+    evidence = coded.evidence[coded.evidence["doc_id"] == "d0"]
+    assert evidence["sentence"].tolist() == [1, 3] and set(evidence["rule"]) == {
+        "names-the-topic"}
+    titled = code_documents(_docs("Doctors treated victims. Sarin again.",
+                                  titles=["Sarin in Khan Shaykhun"]), codebook=book)
+    assert titled.table["label"].tolist() == ["present"]  # the title counts when it names it
+
+
+def test_relevance_from_event_definitions_and_its_errors(write):
+    frame = load_codebook("syria-2017").frames["on_event"]
+    assert frame.type == "relevance" and frame.normalise_label(1) == "present"
+    assert "Khan Sheikhoun" in {c.text for c in frame.rules[0].match}
+    with pytest.raises(CodebookError, match="unknown event id"):
+        load_codebook(write("bad.toml", RELEVANCE.replace('cues = ["sarin", "Khan Shaykhun"]',
+                                                          'events = ["nope-2020"]')))
+    with pytest.raises(CodebookError, match="needs 'cues' or 'events'"):
+        load_codebook(write("bad2.toml", RELEVANCE.replace(
+            'cues = ["sarin", "Khan Shaykhun"]', "")))

@@ -19,7 +19,7 @@ File layout
     negation = ["not", "never", "*n't"]
 
     [frames.conflict]                  # one table per frame (variable); order is kept
-    type = "presence"                  # presence | voice | stance | balance | primary
+    type = "presence"                  # presence | voice | stance | balance | primary | relevance
     description = "..."
     aliases = ["f_conflict"]           # column names of this variable in human-coded files
     cues = ["clash", "accuse", "war of words"]     # shorthand: one rule per cue
@@ -388,6 +388,13 @@ FRAME_TYPES: dict[str, dict[str, tuple]] = {
                 "model": (str, ""), "min_evidence": ((int, float), 1.0),
                 "dominance": ((int, float), 0.6), "contested_label": (str, "contested"),
                 "none_label": (str, "none"), **_POSITION},
+    # whether the article is substantially about a topic (e.g. an event): at least
+    # ``min_sentences`` sentences name it, and they and their ``neighbours`` on each side make
+    # up at least ``min_share`` of the article's sentences. ``events``: ids of the shipped
+    # event definitions (corpora/_events.toml) whose phrases and entities are added to ``cues``.
+    "relevance": {"cues": (list, []), "events": (list, []), "min_sentences": (int, 2),
+                  "min_share": ((int, float), 0.2), "neighbours": (int, 1),
+                  "max_evidence": (int, 5)},
     # the single presence frame of the codebook with the highest score.
     "primary": {"among": (list, []), "other_label": (str, "other"),
                 "min_score": ((int, float), 0.0)},
@@ -482,6 +489,20 @@ def _feature(name: str, spec: Any, lists, where: str) -> Rule:
     return Rule(name, compile_cues(spec, lists, where))
 
 
+def _event_cues(ids: list, where: str) -> list[str]:
+    """The phrases and entities of the shipped event definitions ``ids``."""
+    if not ids:
+        return []
+    from ..events.definitions import load_events  # events are optional for most codebooks
+
+    known = {event.id: event for event in load_events()}
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise CodebookError(f"{where}: unknown event id(s) {unknown}; the shipped definitions "
+                            f"have {sorted(known)} (or list the phrases under 'cues').")
+    return [cue for i in ids for cue in (*known[i].phrases, *known[i].entities)]
+
+
 def _label_list(values: dict, *keys: str) -> list[str]:
     return [values[k] for k in keys]
 
@@ -525,6 +546,15 @@ def _parse_frame(name: str, table: Any, lists, where: str, model_dir: Path | Non
         values["features"] = tuple(_feature(name, spec, lists, f"{here}, features.{name}")
                                    for name, spec in values["features"].items())
         labels = [*values["sides"], values["contested_label"], values["none_label"]]
+    elif kind == "relevance":
+        entries = [*values["cues"], *_event_cues(values["events"], f"{here}, field 'events'")]
+        if not entries:
+            raise CodebookError(f"{here}: a relevance frame needs 'cues' or 'events'.")
+        for key in ("min_sentences", "neighbours"):
+            if values[key] < 0:
+                raise CodebookError(f"{here}, field {key!r}: expected a number >= 0.")
+        rules = (Rule("names-the-topic", compile_cues(entries, lists, here)),)
+        labels = ["present", "absent"]
     else:  # primary
         labels = []  # filled in once every frame is known
     if values.get("model"):

@@ -34,6 +34,11 @@ Decisions per frame type:
     otherwise the article is ``contested``; with less than ``min_evidence`` it is ``none``.
 ``primary``
     the presence frame (among ``among``) with the highest score, or ``other_label``.
+``relevance``
+    ``present`` when at least ``min_sentences`` sentences name the topic (its ``cues``, or the
+    phrases and entities of shipped ``events``) and those sentences with ``neighbours`` on each
+    side cover at least ``min_share`` of the article; the score is that share. A passing
+    mention in an article about something else is ``absent``.
 
 Every positive decision keeps its evidence sentences (:attr:`CodingResult.evidence`).
 """
@@ -515,6 +520,25 @@ def decide_presence(doc: ParsedDocument, frame: Frame, book: Codebook) -> _Decis
                      _top(evidence, frame.options["max_evidence"]) if present else [])
 
 
+def decide_relevance(doc: ParsedDocument, frame: Frame) -> _Decision:
+    """``present`` when at least ``min_sentences`` sentences name the topic and the zone they
+    span (each with ``neighbours`` sentences on either side; the title only when it names it
+    itself) covers at least ``min_share`` of the sentences. The score is that share: a passing
+    mention in a long article about something else stays small."""
+    opts = frame.options
+    rule = frame.rules[0]
+    named = doc.find_any(rule.match)
+    n, k = len(doc.sentences), opts["neighbours"]
+    zone = {s + d for s in named for d in range(-k, k + 1) if 0 < s + d < n}
+    zone |= {0} & named.keys()
+    share = len(zone) / n if n else 0.0
+    present = len(named) >= opts["min_sentences"] and share >= opts["min_share"]
+    evidence = [_Evidence(s, 1.0, Hit(s, a, b, rule, cue.text))
+                for s, ((a, b, cue), *_) in sorted(named.items())]
+    return _Decision("present" if present else "absent", round(share, 4),
+                     evidence[:opts["max_evidence"]] if present else [])
+
+
 def _speaker(doc: ParsedDocument, ev: _Evidence) -> str | None:
     attribution = doc.attributions[ev.sentence]
     return attribution.speaker_at(ev.hit.start) if ev.hit else attribution.speaker
@@ -717,6 +741,8 @@ def _code_document(doc_id: str, title: str, text: str, book: Codebook, models,
     for name, frame in book.frames.items():
         if frame.type == "presence":
             decided[name] = decide_presence(doc, frame, book)
+        elif frame.type == "relevance":
+            decided[name] = decide_relevance(doc, frame)
     for name, frame in book.frames.items():  # each depends on presence frames only
         if frame.type == "balance":
             candidates = _sentence_scores(doc, frame, book)
