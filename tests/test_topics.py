@@ -139,6 +139,30 @@ def selection(docs):
     return select_k(docs, ks=[2, 3, 4], seeds=[0, 1], min_df=2, max_df=0.9)
 
 
+def _without_time(result):
+    table = result.table
+    return table[table["metric"] != "fit_seconds"].reset_index(drop=True)
+
+
+def test_select_k_runs_in_parallel_and_on_dask_with_the_same_numbers(docs, selection):
+    """Runs spread by joblib (processes, then a two-worker Dask cluster through joblib's Dask
+    backend) give exactly the table and topics of the one-at-a-time loop."""
+    import joblib
+
+    params = dict(ks=[2, 3, 4], seeds=[0, 1], min_df=2, max_df=0.9)
+    pd.testing.assert_frame_equal(_without_time(select_k(docs, n_jobs=2, **params)),
+                                  _without_time(selection))
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client, joblib.parallel_config(backend="dask"), \
+            distributed.get_task_stream(client) as stream:
+        on_dask = select_k(docs, n_jobs=-1, **params)
+    assert len(stream.data) >= 6  # the six runs went to the cluster's workers
+    pd.testing.assert_frame_equal(_without_time(on_dask), _without_time(selection))
+    pd.testing.assert_frame_equal(on_dask.topics, selection.topics)
+
+
 def test_select_k_table(selection):
     assert isinstance(selection, SelectKResult)
     table = selection.table

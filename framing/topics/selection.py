@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from joblib import Parallel, delayed
 from sklearn.base import clone
 from tqdm.auto import tqdm
 
@@ -126,10 +127,33 @@ def _heldout(model: TopicModel, observed: sp.csr_matrix, rest: sp.csr_matrix,
         data, model.estimator_.transform(data), model.estimator_.components_)
 
 
+def _run(counts: sp.csr_matrix, split: tuple, vec, k: int, seed: int, method: str,
+         model_params: Mapping | None, n_terms: int) -> tuple[list[dict], pd.DataFrame,
+                                                              np.ndarray]:
+    """Fit and score one (K, seed) run: its metric rows, topic rows and topic-word matrix. A
+    pure function of its arguments, so runs give the same numbers in any process."""
+    train, test, observed, rest = split
+    start = time.perf_counter()
+    model = TopicModel(k, method=method, vectorizer=vec, model_params=model_params,
+                       random_state=seed).fit(counts[train])
+    seconds = time.perf_counter() - start
+    terms = model.top_terms(n_terms)
+    npmi = npmi_coherence(terms, counts, vocabulary=vec.get_feature_names_out())
+    excl = exclusivity(model.topic_word_, n_terms=n_terms)
+    name, fit = _heldout(model, observed, rest, counts[test])
+    rows = [{"method": method, "k": k, "seed": seed, "metric": metric, "value": float(value)}
+            for metric, value in (("npmi", npmi.mean()), ("exclusivity", excl.mean()),
+                                  (name, fit), ("fit_seconds", seconds))]
+    topics = pd.DataFrame({"k": k, "seed": seed, "topic": np.arange(k), "npmi": npmi,
+                           "exclusivity": excl, "terms": [", ".join(t) for t in terms]})
+    return rows, topics, model.topic_word_
+
+
 def select_k(texts, *, ks: Sequence[int] = (10, 20, 30, 40), seeds: Sequence[int] = (0, 1, 2),
              method: str = "nmf", heldout: float = 0.1, n_terms: int = 10, vectorizer=None,
              min_df: int | float = 5, max_df: int | float = 0.5,
-             model_params: Mapping | None = None, progress: bool = False) -> SelectKResult:
+             model_params: Mapping | None = None, n_jobs: int | None = None,
+             progress: bool = False) -> SelectKResult:
     """Fit a :class:`TopicModel` for every ``K`` and seed and score each run.
 
     Metrics (see :data:`METRICS`): mean NPMI coherence of the top ``n_terms`` terms (document
@@ -158,6 +182,12 @@ def select_k(texts, *, ks: Sequence[int] = (10, 20, 30, 40), seeds: Sequence[int
         Document-frequency limits of the default vectorizer.
     model_params : mapping, optional
         Further parameters of the scikit-learn estimator.
+    n_jobs : int, optional
+        Runs fitted in parallel by joblib (``-1``: all cores; default: one at a time unless a
+        ``joblib.parallel_config`` says otherwise). Under
+        ``joblib.parallel_config(backend="dask")`` with a :class:`dask.distributed.Client`, the
+        runs go to the cluster's workers. Every run is a pure function of its inputs, so the
+        table is the same however the runs are spread (but ``fit_seconds``).
     progress : bool
         Show a progress bar.
 
@@ -195,7 +225,6 @@ def select_k(texts, *, ks: Sequence[int] = (10, 20, 30, 40), seeds: Sequence[int
     elif vec is None or not hasattr(vec, "vocabulary_"):
         raise ParameterError("a document-term matrix needs the fitted vectorizer that made it.")
     counts = sp.csr_matrix(counts, dtype=np.float64)
-    vocabulary = vec.get_feature_names_out()
     n_docs = counts.shape[0]
     n_test = max(1, int(round(heldout * n_docs)))
     logger.info("select_k: %d documents x %d terms; K in %s; seeds %s", n_docs,
@@ -211,26 +240,17 @@ def select_k(texts, *, ks: Sequence[int] = (10, 20, 30, 40), seeds: Sequence[int
 
     rows, topic_rows, runs = [], [], {}
     jobs = [(k, seed) for k in ks for seed in seeds]
-    for k, seed in tqdm(jobs, disable=not progress, desc="select_k"):
-        train, test, observed, rest = splits[seed]
-        start = time.perf_counter()
-        model = TopicModel(k, method=method, vectorizer=vec, model_params=model_params,
-                           random_state=seed).fit(counts[train])
-        seconds = time.perf_counter() - start
-        terms = model.top_terms(n_terms)
-        npmi = npmi_coherence(terms, counts, vocabulary=vocabulary)
-        excl = exclusivity(model.topic_word_, n_terms=n_terms)
-        name, fit = _heldout(model, observed, rest, counts[test])
-        runs[k, seed] = model.topic_word_
-        for metric, value in (("npmi", npmi.mean()), ("exclusivity", excl.mean()),
-                              (name, fit), ("fit_seconds", seconds)):
-            rows.append({"method": method, "k": k, "seed": seed, "metric": metric,
-                         "value": float(value)})
-        topic_rows.append(pd.DataFrame({"k": k, "seed": seed, "topic": np.arange(k),
-                                        "npmi": npmi, "exclusivity": excl,
-                                        "terms": [", ".join(t) for t in terms]}))
-        logger.info("K=%d seed=%d: NPMI %.3f, %s %.4g (%.1f s)", k, seed, npmi.mean(), name,
-                    fit, seconds)
+    fits = Parallel(n_jobs=n_jobs, return_as="generator")(
+        delayed(_run)(counts, splits[seed], vec, k, seed, method, model_params, n_terms)
+        for k, seed in jobs)
+    for (k, seed), (run_rows, topics, topic_word) in zip(
+            jobs, tqdm(fits, total=len(jobs), disable=not progress, desc="select_k"),
+            strict=True):
+        rows += run_rows
+        topic_rows.append(topics)
+        runs[k, seed] = topic_word
+        logger.info("K=%d seed=%d: %s", k, seed,
+                    ", ".join(f"{r['metric']} {r['value']:.4g}" for r in run_rows))
     for k in ks:
         stability = topic_stability([runs[k, s] for s in seeds])
         rows += [{"method": method, "k": k, "seed": s, "metric": "stability", "value": float(v)}
