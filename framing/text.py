@@ -28,6 +28,8 @@ WORD_PATTERN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s$")
 # Acronyms written with dots ("U.S.", "U.N.") would fall apart into single letters.
 _DOTTED_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}")
+_UNSEEN = object()
+_KNOWN_LIMIT = 200_000  # distinct word forms a tokenizer remembers before starting afresh
 
 
 @lru_cache(maxsize=1)
@@ -78,19 +80,32 @@ class Tokenizer:
                        if stop_words is None or isinstance(stop_words, str)
                        else frozenset(w.lower() for w in stop_words))
         self._stemmer = SnowballStemmer("english") if stem else None
+        self._known: dict[str, str | None] = {}
 
     def __call__(self, text: str) -> list[str]:
         text = _DOTTED_ACRONYM.sub(lambda m: m.group().replace(".", "") + " ", text)
-        tokens = []
-        for match in WORD_PATTERN.finditer(text):
-            word = _POSSESSIVE.sub("", match.group())
-            # All-capital acronyms ("US", "UN") are names, not the stop words "us" and "un".
-            acronym = word.isupper() and len(word) > 1
-            word = word.lower()
-            if len(word) < self.min_length or (word in self._stops and not acronym):
-                continue
-            tokens.append(self._stemmer.stem(word) if self._stemmer else word)
+        # A word's token depends on the word alone: each distinct form is worked out once (news
+        # vocabularies are small next to their token counts; stemming is the costly part).
+        tokens, known = [], self._known
+        for word in WORD_PATTERN.findall(text):
+            token = known.get(word, _UNSEEN)
+            if token is _UNSEEN:
+                if len(known) >= _KNOWN_LIMIT:
+                    known.clear()
+                token = known[word] = self._token(word)
+            if token is not None:
+                tokens.append(token)
         return tokens
+
+    def _token(self, word: str) -> str | None:
+        """The token of one word, or None when it is dropped."""
+        word = _POSSESSIVE.sub("", word)
+        # All-capital acronyms ("US", "UN") are names, not the stop words "us" and "un".
+        acronym = word.isupper() and len(word) > 1
+        word = word.lower()
+        if len(word) < self.min_length or (word in self._stops and not acronym):
+            return None
+        return self._stemmer.stem(word) if self._stemmer else word
 
     def __getstate__(self):
         return {"stem": self.stem, "stop_words": self.stop_words, "min_length": self.min_length}
