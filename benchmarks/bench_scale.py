@@ -95,6 +95,20 @@ stopped at ``--timeout`` seconds (default 3600) or when the sampled memory passe
     plus the per-step timings it reports (``outofcore.<step>`` rows). Reports "not available"
     while ``framing.outofcore`` does not exist; ``--no-out-of-core`` leaves it out.
 
+``stream_vectorise``
+    ``framing.topics.streaming.spool_counts(<partitions>, min_df=5, max_df=0.5)`` (the counting
+    pass: ``doc_id``/``text`` read ``--chunk-size`` rows at a time, tokenised once, counts spooled
+    to ``--work``/spool in blocks of 1,024 documents, vocabulary pruned as ``vectorise`` prunes
+    it), then every block read back as pruned counts; ``stream_vectorise.count`` and
+    ``stream_vectorise.read_counts`` time the two parts. Never holds the documents table.
+``stream_topics``
+    ``StreamingTopicModel(n_components=20, random_state=seed).fit(<partitions>, out_dir=...)``:
+    counting, MiniBatchNMF ``partial_fit`` epochs and the ``doc_topics`` Parquet partitions
+    (written to ``--work``/stream_topics); ``stream_topics.counting``/``.model``/``.doc_topics``
+    rows time the passes. On the real corpora it then fits the in-memory default NMF and
+    ``minibatch-nmf`` on the same documents and records their NPMI (top 10 terms, document
+    co-occurrence on the real documents) against the streamed model's in ``scale_ratios.csv``.
+
 In-memory stages are skipped above a size, with the reason in ``scale.csv``, when the estimate
 from the largest smaller size already measured says that the process would pass the memory
 limit (linear growth of the memory above ``base_rss_mb``) or the time limit (growth with the
@@ -184,7 +198,8 @@ STAGES = {s.name: s for s in [
     Stage("load_cards", real_only=True), Stage("load_clean"), Stage("duplicates"),
     Stage("vectorise"), Stage("events"), Stage("topics"), Stage("codebook"),
     Stage("classifier"), Stage("compare"), Stage("report", real_only=True, fit=False),
-    Stage("topic_peers", fit=False), Stage("outofcore", in_memory=False)]}
+    Stage("topic_peers", fit=False), Stage("outofcore", in_memory=False),
+    Stage("stream_vectorise", in_memory=False), Stage("stream_topics", in_memory=False)]}
 REAL_ONLY_REASON = {
     "load_cards": "real corpora only: reads the raw card files (resampled sizes: load_clean)",
     "report": "not a per-document stage: the study keeps a date window and drops flagged exact/"
@@ -697,13 +712,96 @@ def stage_outofcore(ctx: Context) -> dict:
                       "peak_rss_mb is the driver only, tree_peak_mb adds the workers"}
 
 
+def _spool_dir(ctx: Context) -> Path:
+    folder = ctx.work / "spool"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def stage_stream_vectorise(ctx: Context) -> dict:
+    from framing.topics.streaming import spool_counts
+
+    def run() -> dict:
+        with spool_counts(ctx.corpus, min_df=5, max_df=0.5, chunk_size=ctx.spec["chunk_size"],
+                          spool_dir=_spool_dir(ctx)) as spool:
+            start, nnz = time.perf_counter(), 0
+            for _, counts in spool.iter_blocks():
+                nnz += counts.nnz
+            return {"n_docs": spool.n_documents, "terms": spool.n_terms,
+                    "seen": spool.n_seen_terms, "nnz": nnz, "count": spool.seconds,
+                    "read_counts": time.perf_counter() - start, "blocks": spool.n_blocks}
+
+    out, seconds, peak = timed(ctx, run)
+    return {"seconds": seconds, "peak_rss_mb": peak, "n_docs": out["n_docs"],
+            "substages": {"stream_vectorise.count": out["count"],
+                          "stream_vectorise.read_counts": out["read_counts"]},
+            "reason": f"vocabulary {out['terms']:,} terms of {out['seen']:,} seen; "
+                      f"{out['nnz']:,} non-zero counts in {out['blocks']} blocks; chunk_size "
+                      f"{ctx.spec['chunk_size']}; documents never held in memory"}
+
+
+def _npmi_ratios(ctx: Context, model, seconds: float) -> list[dict]:
+    """Real corpora only: the in-memory NMF and minibatch-nmf on the same documents, NPMI of
+    each against the streamed model's (top 10 terms, document co-occurrence)."""
+    import framing
+
+    docs = read_partitions(ctx.corpus, columns=["doc_id", "text"])
+    streamed = float(model.coherence(docs).mean())
+    ratios = []
+    for method in ("nmf", "minibatch-nmf"):
+        memory = framing.TopicModel(n_components=K, method=method, random_state=ctx.seed)
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            memory.fit(docs)
+        base_seconds = time.perf_counter() - start
+        npmi = float(memory.coherence(docs).mean())
+        ratios.append({
+            "comparison": f"stream_topics: streamed MiniBatchNMF vs in-memory {method}, "
+                          f"K={K}",
+            "framing": "framing.topics.StreamingTopicModel",
+            "baseline": f"framing.TopicModel(method={method!r})", "framing_seconds": seconds,
+            "baseline_seconds": base_seconds, "framing_docs_per_s": len(docs) / seconds,
+            "baseline_docs_per_s": len(docs) / base_seconds,
+            "framing_vocab": len(model.vocabulary_), "baseline_vocab": len(memory.vocabulary_),
+            "npmi_framing": streamed, "npmi_baseline": npmi, "npmi_diff": streamed - npmi,
+            "note": f"same documents and vectorizer settings (vocabularies equal: "
+                    f"{list(model.vocabulary_) == list(memory.vocabulary_)}); streamed "
+                    f"{model.n_iter_} epochs / {model.n_steps_} steps including counting and "
+                    f"the doc_topics write, in-memory {memory.n_iter_} iterations; NPMI of the "
+                    "top 10 terms by document co-occurrence on these documents"})
+    return ratios
+
+
+def stage_stream_topics(ctx: Context) -> dict:
+    from framing.topics.streaming import StreamingTopicModel
+
+    out = ctx.work / "stream_topics" / ctx.label
+    shutil.rmtree(out, ignore_errors=True)
+    model = StreamingTopicModel(n_components=K, chunk_size=ctx.spec["chunk_size"],
+                                spool_dir=_spool_dir(ctx), random_state=ctx.seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _, seconds, peak = timed(ctx, lambda: model.fit(ctx.corpus, out_dir=out))
+    info = json.loads((out / "_doc_topics.json").read_text(encoding="utf-8"))
+    result = {"seconds": seconds, "peak_rss_mb": peak, "n_docs": model.n_documents_,
+              "substages": {f"stream_topics.{k}": v for k, v in model.timings_.items()},
+              "reason": f"MiniBatchNMF K={K} out of core: {len(model.vocabulary_):,} terms, "
+                        f"{model.n_iter_} epochs, {model.n_steps_} steps; doc_topics "
+                        f"{info['rows']:,} rows in {len(info['partitions'])} partitions"}
+    if ctx.label == "real":
+        result["ratios"] = _npmi_ratios(ctx, model, seconds)
+    return result
+
+
 CHILD_STAGES = {"generate": stage_generate, "train_classifier": stage_train_classifier,
                 "load_cards": stage_load_cards, "load_clean": stage_load_clean,
                 "duplicates": stage_duplicates, "vectorise": stage_vectorise,
                 "events": stage_events, "topics": stage_topics, "codebook": stage_codebook,
                 "classifier": stage_classifier, "compare": stage_compare,
                 "report": stage_report, "topic_peers": stage_topic_peers,
-                "outofcore": stage_outofcore}
+                "outofcore": stage_outofcore, "stream_vectorise": stage_stream_vectorise,
+                "stream_topics": stage_stream_topics}
 
 
 def child_main(spec_path: str) -> None:

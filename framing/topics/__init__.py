@@ -8,6 +8,10 @@ model
 diagnostics
     NPMI coherence (documents or sliding windows), exclusivity, FREX, lift, held-out fit and
     stability across seeds (Hungarian matching of topics).
+streaming
+    :class:`StreamingTopicModel`: the MiniBatchNMF model fitted out of core on corpora larger
+    than memory (chunked reads, counts spooled to disk, ``doc_topics`` as Parquet partitions);
+    :func:`spool_counts`, the exact streaming vocabulary and counts.
 selection
     :func:`select_k`: every diagnostic across numbers of topics and seeds, as a tidy table and
     a figure.
@@ -35,10 +39,14 @@ from .model import METHODS, TopicModel, topic_matrix
 from .plots import plot_topic_diagnostics, plot_topic_terms
 from .prevalence import PrevalenceResult, topic_prevalence
 from .selection import SelectKResult, plot_select_k, select_k
+from .streaming import CountSpool, StreamingTopicModel, spool_counts
 
 __all__ = [
     "METHODS",
     "TopicModel",
+    "StreamingTopicModel",
+    "spool_counts",
+    "CountSpool",
     "topic_matrix",
     "npmi_coherence",
     "exclusivity",

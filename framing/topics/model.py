@@ -388,8 +388,17 @@ class TopicModel(TransformerMixin, BaseEstimator):
         return pd.DataFrame({
             "topic": np.arange(self.n_components),
             "label": ["_".join(t[:label_terms]) for t in lists["frex"]],
-            "prevalence": self.doc_topic_.mean(axis=0),
+            "prevalence": self._prevalence(),
             **{by: [", ".join(t) for t in terms] for by, terms in lists.items()}})
+
+    def _prevalence(self) -> np.ndarray:
+        """Mean topic proportion over the training documents (a model that does not keep
+        :attr:`doc_topic_` overrides this and :meth:`_dominant_counts`)."""
+        return self.doc_topic_.mean(axis=0)
+
+    def _dominant_counts(self) -> np.ndarray:
+        """Training documents whose largest topic is each topic."""
+        return np.bincount(self.doc_topic_.argmax(axis=1), minlength=self.n_components)
 
     def representative_documents(self, n_docs: int = 5) -> pd.DataFrame:
         """The training documents with the highest proportion of each topic:
@@ -440,7 +449,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         ``n_dominant`` counts training documents whose largest topic is this one.
         """
         labels = self.topic_labels(n_terms=n_terms)
-        dominant = np.bincount(self.doc_topic_.argmax(axis=1), minlength=self.n_components)
+        dominant = self._dominant_counts()
         return pd.DataFrame({
             "topic": labels["topic"], "label": labels["label"],
             "prevalence": labels["prevalence"],
