@@ -6,6 +6,23 @@ row that was dropped or flagged, so that ``n_read == len(data) + n_dropped`` alw
 
 Supported: CSV, TSV, JSONL, Parquet (each optionally gzip-compressed), a folder of ``.txt``
 files with a metadata CSV, and Media Cloud story-list CSV exports.
+
+One parser for whole files and for streams
+------------------------------------------
+Every parsing decision lives here once, and is used both by :func:`read_documents` (the whole
+file in memory) and by :mod:`framing.outofcore` (a file streamed in chunks of records):
+
+* ``_LineDecoder`` decodes bytes: it drops a UTF-8 byte-order mark, refuses empty input, and
+  with ``utf-8`` decodes stray bytes as Windows-1252 and remembers the physical lines that held
+  them (rows flagged ``encoding_repaired``); other encodings are strict. ``read_documents``
+  gives it the whole file (``_open_bytes``), the streaming reader one line at a time
+  (``_file_lines``);
+* ``_DelimitedRecords`` (header, delimiter sniffing, field-size limit, universal newlines,
+  malformed records) and ``_jsonl_batches`` turn the decoded text into batches of records
+  (``_Batch``: str columns plus ``_row``, the record number in the file): one batch for
+  ``read_documents``, ``chunk_size`` records per batch when streaming; ``_strings`` converts
+  Parquet columns the same way;
+* ``_to_schema`` and ``_check_rows`` map a batch onto the documents schema and log bad rows.
 """
 
 from __future__ import annotations
@@ -15,12 +32,14 @@ import codecs
 import csv
 import gzip
 import io
+import itertools
 import json
 import logging
 import os
 import sys
+import threading
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -222,14 +241,11 @@ def read_documents(
         default_sep = "\t" if fmt == "tsv" else ","
         raw, n_unparsed = _read_delimited(path, log, source, encoding, sep or default_sep,
                                           explicit=sep)
-        if fmt == "csv" and MEDIACLOUD_MARKERS <= {c.lower() for c in raw.columns}:
+        if _is_mediacloud(fmt, raw.columns):
             fmt = "mediacloud"
     n_read = len(raw) + n_unparsed
-    malformed = [r for r in log.rows if r["reason"] == "malformed_row"]
-    if malformed:
-        warnings.warn(f"{source}: {len(malformed)} malformed row(s) dropped (first: row "
-                      f"{malformed[0]['row']}, {malformed[0]['detail']}); see the exclusions.",
-                      DataQualityWarning, stacklevel=2)
+    _warn_malformed(source, [r for r in log.rows if r["reason"] == "malformed_row"],
+                    stacklevel=2)
     if fmt == "mediacloud":
         logger.info("%s: recognised as a Media Cloud story-list export", source)
     data = _to_schema(raw, columns or {}, fmt, outlet, log, source)
@@ -242,9 +258,11 @@ def read_documents(
                       source=source, format=fmt)
 
 
-# --------------------------------------------------------------------------- raw readers
-# Each returns a DataFrame of str columns plus ``_row`` (1-based data record number), and the
-# number of input records it could not turn into rows (logged as dropped, not in the table).
+# --------------------------------------------------------------------------- parsing primitives
+# One implementation of every parsing decision. read_documents decodes a file whole and parses
+# it as one batch; framing.outofcore feeds the same functions one physical line at a time and
+# cuts batches of ``chunk_size`` records. Batch tables hold str columns plus ``_row`` (1-based
+# data record number in the file) and, where bytes were repaired, ``_repaired``.
 
 
 def _is_blank(raw: bytes) -> bool:
@@ -253,6 +271,7 @@ def _is_blank(raw: bytes) -> bool:
 
 
 def _open_bytes(path: Path) -> bytes:
+    """A whole file's bytes, decompressed if it is gzip (read_documents)."""
     data = path.read_bytes()
     if data[:2] == b"\x1f\x8b":
         try:
@@ -262,17 +281,29 @@ def _open_bytes(path: Path) -> bytes:
     return data
 
 
-class _Decoded:
-    """Decoded text plus where (byte offsets -> lines) undecodable bytes were found."""
+def _file_lines(path: str | os.PathLike, source: str) -> Iterator[bytes]:
+    """A file's physical lines (split at ``\\n``, kept), decompressed if it is gzip (streaming)."""
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+    # gzip.open's file object closes the file it opened; the finally below closes either.
+    fh = gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")  # noqa: SIM115
+    try:
+        yield from fh
+    except (OSError, EOFError) as exc:
+        raise ParseError(f"{source}: damaged or unreadable file ({exc}).") from exc
+    finally:
+        fh.close()
 
-    def __init__(self, text: str, bad_lines: dict[int, str]):
-        self.text = text
-        self.bad_lines = bad_lines  # physical line -> description of the repaired bytes
+
+_repairs = threading.local()  # spans of the bytes the handler below repaired, while recorded
 
 
 def _cp1252_fallback(exc: UnicodeDecodeError):
     # Windows-1252 is what stray bytes in news exports almost always are (Excel round-trips);
     # undefined cp1252 bytes (0x81, 0x8d ...) become U+FFFD so that nothing raises.
+    spans = getattr(_repairs, "spans", None)
+    if spans is not None:
+        spans.append((exc.start, exc.end))
     chunk = exc.object[exc.start:exc.end]
     return chunk.decode("cp1252", errors="replace"), exc.end
 
@@ -280,37 +311,117 @@ def _cp1252_fallback(exc: UnicodeDecodeError):
 codecs.register_error("framing-cp1252", _cp1252_fallback)
 
 
-def _decode(raw: bytes, encoding: str, source: str) -> _Decoded:
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8):]
-    try:
-        return _Decoded(raw.decode(encoding), {})
-    except UnicodeDecodeError as first:
-        if encoding.lower().replace("-", "") not in ("utf8", "utf_8"):
-            raise ParseError(
-                f"{source}: byte {first.start} cannot be decoded as {encoding} ({first.reason}); "
-                "pass the file's real encoding with encoding=..."
-            ) from first
-    newlines = [i for i, b in enumerate(raw) if b == 0x0A]
-    bad: dict[int, str] = {}
-    pos = 0
-    while True:
+class _LineDecoder:
+    """Decodes blocks of bytes that end at a line end (a whole file, or one line at a time).
+
+    The encoding decisions for every text format: a UTF-8 byte-order mark is dropped; with
+    ``utf-8``, bytes that are not valid UTF-8 are decoded as Windows-1252 and remembered per
+    physical line (``bad``: line -> hex bytes) so that the rows holding them can be flagged
+    ``encoding_repaired``; any other encoding is strict and a failure names the byte offset.
+    With ``require_content``, input that is empty or ASCII whitespace raises EmptyInputError.
+    """
+
+    def __init__(self, source: str, encoding: str, *, require_content: bool = True):
+        self.source, self.encoding = source, encoding
+        self.require_content = require_content
+        self.utf8 = encoding.lower().replace("-", "") in ("utf8", "utf_8")
+        self.bad: dict[int, str] = {}  # physical line -> description of the repaired bytes
+
+    def decode(self, raw_blocks: Iterable[bytes]) -> Iterator[str]:
+        """Decoded text of ``raw_blocks``: the whole input as one block, or one physical line
+        (ending in ``\\n``, but for the last) per block. Text blocks end at line ends too."""
+        raw_blocks = iter(raw_blocks)
+        head = []
+        for raw in raw_blocks:
+            head.append(raw)
+            if not self.require_content or not _is_blank(raw):
+                break
+        else:
+            if self.require_content:
+                raise EmptyInputError(f"{self.source}: the file is empty (0 data rows); "
+                                      "nothing to read.")
+        if head and head[0].startswith(codecs.BOM_UTF8):
+            head[0] = head[0][len(codecs.BOM_UTF8):]
+        blocks = itertools.chain(head, raw_blocks)
+        if not self.utf8:
+            yield from self._strict(blocks)
+            return
+        for line, raw in enumerate(blocks, start=1):  # the line at which the block starts
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield self._repair(raw, line)
+
+    def _repair(self, raw: bytes, line: int) -> str:
+        _repairs.spans = spans = []
         try:
-            raw[pos:].decode("utf-8")
-            break
-        except UnicodeDecodeError as exc:
-            start, end = pos + exc.start, pos + exc.end
-            line = bisect.bisect_left(newlines, start) + 1
-            bad[line] = (bad.get(line, "") + " " + raw[start:end].hex()).strip()
-            pos = end
-    text = raw.decode("utf-8", errors="framing-cp1252")
-    warnings.warn(
-        f"{source}: {len(bad)} line(s) hold bytes that are not valid UTF-8 (first at line "
-        f"{min(bad)}); decoded them as Windows-1252 and flagged the rows 'encoding_repaired'. "
-        "If the whole file is in another encoding, pass encoding=...",
-        DataQualityWarning, stacklevel=4,
-    )
-    return _Decoded(text, bad)
+            text = raw.decode("utf-8", errors="framing-cp1252")
+        finally:
+            _repairs.spans = None
+        pos = 0
+        for start, end in spans:
+            line += raw.count(b"\n", pos, start)
+            pos = start
+            self.bad[line] = (self.bad.get(line, "") + " " + raw[start:end].hex()).strip()
+        return text
+
+    def _strict(self, raw_blocks: Iterator[bytes]) -> Iterator[str]:
+        decoder, offset, pending = codecs.getincrementaldecoder(self.encoding)(), 0, ""
+        for raw in itertools.chain(raw_blocks, [None]):  # None: the end, flush the decoder
+            buffered = len(decoder.getstate()[0])
+            try:
+                text = pending + decoder.decode(raw or b"", final=raw is None)
+            except UnicodeDecodeError as exc:
+                raise ParseError(
+                    f"{self.source}: byte {offset - buffered + exc.start} cannot be decoded as "
+                    f"{self.encoding} ({exc.reason}); pass the file's real encoding with "
+                    "encoding=..."
+                ) from exc
+            offset += len(raw or b"")
+            cut = len(text) if raw is None else text.rfind("\n") + 1
+            pending = text[cut:]
+            if cut:
+                yield text[:cut]
+
+    def warn(self, stacklevel: int) -> None:
+        """Say how many lines were repaired (``stacklevel`` counted from the caller)."""
+        if self.bad:
+            warnings.warn(
+                f"{self.source}: {len(self.bad)} line(s) hold bytes that are not valid UTF-8 "
+                f"(first at line {min(self.bad)}); decoded them as Windows-1252 and flagged the "
+                "rows 'encoding_repaired'. If the whole file is in another encoding, pass "
+                "encoding=...", DataQualityWarning, stacklevel=stacklevel + 1,
+            )
+
+    def repaired(self, spans: list[tuple[int, int]]) -> list[str] | None:
+        """Per span of physical lines, the repaired bytes in it (None if there are none)."""
+        if not self.bad:
+            return None
+        lines = list(self.bad)  # in line order: blocks are decoded in order
+        details = [
+            "; ".join(f"line {ln}: bytes {self.bad[ln]}"
+                      for ln in lines[bisect.bisect_left(lines, a):bisect.bisect_right(lines, b)])
+            for a, b in spans
+        ]
+        return details if any(details) else None
+
+
+def _universal_lines(first: str, rest: Iterator[str]) -> Iterator[str]:
+    """Lines of the text block ``first`` (all of a file read whole), then of the blocks
+    ``rest``, split at ``\\n``, ``\\r\\n`` and a lone ``\\r`` as ``io.StringIO(newline="")``
+    splits them."""
+    return itertools.chain(io.StringIO(first, newline=""), _split_lines(rest))
+
+
+def _split_lines(blocks: Iterator[str]) -> Iterator[str]:
+    for block in blocks:
+        # One line that ends in its only \n (always, when streaming UTF-8) and has no \r but
+        # one just before that \n: as it is. Anything else: split as StringIO splits.
+        plain = "\r" not in block or (block.find("\r") == len(block) - 2 and block[-1] == "\n")
+        if plain and 0 < len(block) == block.find("\n") + 1:
+            yield block
+        else:
+            yield from io.StringIO(block, newline="")
 
 
 def _raise_field_limit() -> None:
@@ -324,7 +435,7 @@ def _raise_field_limit() -> None:
             limit //= 10
 
 
-def _sniff_header(header_line: str, sep: str, source: str) -> str:
+def _sniff_header(header_line: str, sep: str, source: str, stacklevel: int) -> str:
     try:
         dialect = csv.Sniffer().sniff(header_line, delimiters=",;\t|")
     except csv.Error:
@@ -333,103 +444,218 @@ def _sniff_header(header_line: str, sep: str, source: str) -> str:
         warnings.warn(
             f"{source}, row 0 (header): the header splits on {dialect.delimiter!r}, not on "
             f"{sep!r}; reading with sep={dialect.delimiter!r}. Pass sep= to override.",
-            DataQualityWarning, stacklevel=4,
+            DataQualityWarning, stacklevel=stacklevel + 1,
         )
         return dialect.delimiter
     return sep
 
 
-def _read_delimited(path: Path, log: _Log, source: str, encoding: str, sep: str,
-                    explicit: str | None) -> tuple[pd.DataFrame, int]:
-    raw = _open_bytes(path)
-    if _is_blank(raw):
-        raise EmptyInputError(f"{source}: the file is empty (0 data rows); nothing to read.")
-    decoded = _decode(raw, encoding, source)
-    text = decoded.text
-    first_line = text[: text.find("\n")] if "\n" in text else text
-    if explicit is None:
-        sep = _sniff_header(first_line, sep, source)
-    _raise_field_limit()
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
-    try:
-        header = next(reader)
-    except csv.Error as exc:
-        raise ParseError(f"{source}, header line: cannot parse ({exc}).") from exc
-    header = [h.strip() for h in header]
-    if len(set(header)) != len(header):
-        dup = sorted({h for h in header if header.count(h) > 1})
-        raise SchemaError(f"{source}, header: duplicated column name(s) {dup}; rename them.")
-    records, rows, spans = [], [], []
-    record_no, last_line = 0, reader.line_num
-    while True:
+@dataclass
+class _Batch:
+    """Records ``first_row..last_row`` of a file as a table, plus the records that could not be
+    parsed (``malformed``: exclusion rows, dropped)."""
+
+    table: pd.DataFrame
+    malformed: list[dict]
+    first_row: int
+    last_row: int
+
+
+def _malformed(source: str, row: int, detail: str) -> dict:
+    return {"source_file": source, "row": row, "doc_id": "", "reason": "malformed_row",
+            "detail": detail, "action": "dropped"}
+
+
+def _warn_malformed(source: str, malformed: list[dict], stacklevel: int) -> None:
+    if malformed:
+        first = malformed[0]
+        warnings.warn(f"{source}: {len(malformed)} malformed row(s) dropped (first: row "
+                      f"{first['row']}, {first['detail']}); see the exclusions.",
+                      DataQualityWarning, stacklevel=stacklevel + 1)
+
+
+class _DelimitedRecords:
+    """Records of delimited text (CSV/TSV) from decoded blocks. The header is read (and its
+    delimiter sniffed unless ``explicit``) when made; :meth:`batches` parses the records."""
+
+    def __init__(self, blocks: Iterator[str], source: str, sep: str, explicit: str | None,
+                 stacklevel: int):
+        self.source = source
+        first = next(blocks, "")
+        if explicit is None:
+            newline = first.find("\n")
+            sep = _sniff_header(first[:newline] if newline >= 0 else first, sep, source,
+                                stacklevel + 1)
+        _raise_field_limit()
+        self.reader = csv.reader(_universal_lines(first, blocks),
+                                 delimiter=sep, strict=True)
         try:
-            fields = next(reader)
-        except StopIteration:
-            break
+            header = next(self.reader)
         except csv.Error as exc:
-            record_no += 1
-            log.add(record_no, "", "malformed_row",
-                    f"lines {last_line + 1}-{reader.line_num}: {exc} (unbalanced quotes?)",
-                    "dropped")
-            last_line = reader.line_num
-            continue
-        span = (last_line + 1, reader.line_num)
-        last_line = reader.line_num
-        if not fields or fields == [""]:
-            continue  # blank line: not a record
-        record_no += 1
-        if len(fields) != len(header):
-            log.add(record_no, "", "malformed_row",
-                    f"lines {span[0]}-{span[1]}: expected {len(header)} fields, found "
-                    f"{len(fields)} (a stray delimiter or quote?)", "dropped")
-            continue
-        records.append(fields)
-        rows.append(record_no)
-        spans.append(span)
-    if record_no == 0:
-        raise EmptyInputError(f"{source}: the file has a header but no data rows.")
-    n_bad = sum(1 for r in log.rows if r["reason"] == "malformed_row")
-    table = pd.DataFrame(records, columns=header, dtype=object)
-    table["_row"] = rows
-    if decoded.bad_lines:
-        lines = sorted(decoded.bad_lines)
-        table["_repaired"] = [
-            "; ".join(f"line {ln}: bytes {decoded.bad_lines[ln]}"
-                      for ln in lines[bisect.bisect_left(lines, a):bisect.bisect_right(lines, b)])
-            for a, b in spans
-        ]
-    return table, n_bad
+            raise ParseError(f"{source}, header line: cannot parse ({exc}).") from exc
+        except StopIteration:  # nothing but a byte-order mark
+            raise EmptyInputError(f"{source}: the file is empty (0 data rows); nothing to "
+                                  "read.") from None
+        header = [h.strip() for h in header]
+        if len(set(header)) != len(header):
+            dup = sorted({h for h in header if header.count(h) > 1})
+            raise SchemaError(f"{source}, header: duplicated column name(s) {dup}; rename them.")
+        self.header = header
+
+    def batches(self, decoder: _LineDecoder, chunk_size: int | None = None,
+                cap: int | None = None) -> Iterator[_Batch]:
+        """Batches of ``chunk_size`` records (all in one if None), stopping after record
+        ``cap``; a record with the wrong number of fields or bad quoting is malformed."""
+        reader, source, width = self.reader, self.source, len(self.header)
+        record_no, last_line, first_row = 0, reader.line_num, 0
+        size = chunk_size or -1  # an int to compare with (None: never cut)
+        records: list[list[str]] = []
+        rows: list[int] = []
+        spans: list[tuple[int, int]] = []
+        malformed: list[dict] = []
+
+        def batch() -> _Batch:
+            table = pd.DataFrame(records, columns=self.header, dtype=object)
+            table["_row"] = rows
+            repaired = decoder.repaired(spans)
+            if repaired is not None:
+                table["_repaired"] = repaired
+            return _Batch(table, malformed, first_row + 1, record_no)
+
+        while cap is None or record_no < cap:
+            try:
+                fields = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                record_no += 1
+                malformed.append(_malformed(source, record_no, f"lines {last_line + 1}-"
+                                            f"{reader.line_num}: {exc} (unbalanced quotes?)"))
+                last_line = reader.line_num
+            else:
+                span = (last_line + 1, reader.line_num)
+                last_line = reader.line_num
+                if not fields or fields == [""]:
+                    continue  # blank line: not a record
+                record_no += 1
+                if len(fields) != width:
+                    malformed.append(_malformed(
+                        source, record_no, f"lines {span[0]}-{span[1]}: expected {width} "
+                        f"fields, found {len(fields)} (a stray delimiter or quote?)"))
+                else:
+                    records.append(fields)
+                    rows.append(record_no)
+                    spans.append(span)
+            if record_no - first_row == size:
+                yield batch()
+                records, rows, spans, malformed = [], [], [], []
+                first_row = record_no
+        if record_no > first_row:
+            yield batch()
+        if record_no == 0:
+            raise EmptyInputError(f"{source}: the file has a header but no data rows.")
 
 
-def _read_jsonl(path: Path, log: _Log, source: str, encoding: str) -> tuple[pd.DataFrame, int]:
-    raw = _open_bytes(path)
-    if _is_blank(raw):
-        raise EmptyInputError(f"{source}: the file is empty (0 data rows); nothing to read.")
-    decoded = _decode(raw, encoding, source)
-    records, rows, record_no = [], [], 0
-    for line_no, line in enumerate(decoded.text.splitlines(), start=1):
+def _jsonl_batches(blocks: Iterable[str], source: str, chunk_size: int | None = None,
+                   cap: int | None = None) -> Iterator[_Batch]:
+    """JSON-lines records in batches of ``chunk_size`` (all in one if None), stopping at
+    record ``cap``. A batch's columns are the keys seen so far in the file, in order of first
+    appearance (missing keys are ``""``); a line that is not a JSON object is malformed, a
+    blank line is not a record."""
+    known: dict[str, None] = {}
+    record_no = line_no = first_row = 0
+    size = chunk_size or -1  # an int to compare with (None: never cut)
+    objects: list[dict[str, str]] = []
+    rows: list[int] = []
+    malformed: list[dict] = []
+
+    def batch() -> _Batch:
+        for obj in objects:
+            known.update(dict.fromkeys(obj))
+        columns = list(known)
+        table = (pd.DataFrame.from_records(objects, columns=columns) if objects
+                 else pd.DataFrame(columns=columns, dtype=object))
+        table = table.astype(object).where(table.notna(), "")
+        table["_row"] = rows
+        return _Batch(table, malformed, first_row + 1, record_no)
+
+    for line in itertools.chain.from_iterable(block.splitlines() for block in blocks):
+        if cap is not None and record_no >= cap:
+            break
+        line_no += 1
         if not line.strip():
             continue
         record_no += 1
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            log.add(record_no, "", "malformed_row", f"line {line_no}: invalid JSON ({exc.msg} at "
-                    f"column {exc.colno})", "dropped")
-            continue
-        if not isinstance(obj, dict):
-            log.add(record_no, "", "malformed_row",
-                    f"line {line_no}: expected a JSON object, found {type(obj).__name__}",
-                    "dropped")
-            continue
-        records.append({k: _to_str(v) for k, v in obj.items()})
-        rows.append(record_no)
+            malformed.append(_malformed(source, record_no, f"line {line_no}: invalid JSON "
+                                        f"({exc.msg} at column {exc.colno})"))
+        else:
+            if not isinstance(obj, dict):
+                malformed.append(_malformed(source, record_no, f"line {line_no}: expected a "
+                                            f"JSON object, found {type(obj).__name__}"))
+            else:
+                objects.append({k: _to_str(v) for k, v in obj.items()})
+                rows.append(record_no)
+        if record_no - first_row == size:
+            yield batch()
+            objects, rows, malformed = [], [], []
+            first_row = record_no
+    if record_no > first_row:
+        yield batch()
     if record_no == 0:
         raise EmptyInputError(f"{source}: the file is empty (0 data rows); nothing to read.")
-    table = pd.DataFrame.from_records(records)
-    table = table.astype(object).where(table.notna(), "")
-    table["_row"] = rows
-    return table, record_no - len(records)
+
+
+def _strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """Parquet columns as str (datetimes as ISO 8601 seconds); in place, returned."""
+    for col in list(frame.columns):
+        if pd.api.types.is_datetime64_any_dtype(frame[col]):
+            frame[col] = frame[col].dt.strftime("%Y-%m-%dT%H:%M:%S").fillna("")
+        else:
+            frame[col] = [_to_str(v) for v in frame[col]]
+    return frame
+
+
+def _is_mediacloud(fmt: str, columns: Iterable[str]) -> bool:
+    return fmt == "csv" and MEDIACLOUD_MARKERS <= {str(c).lower() for c in columns}
+
+
+def _to_str(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and pd.isna(value):
+        return ""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+# --------------------------------------------------------------------------- whole-file readers
+# Each returns the one batch's table and the number of records it could not turn into rows
+# (logged as dropped, not in the table).
+
+
+def _read_delimited(path: Path, log: _Log, source: str, encoding: str, sep: str,
+                    explicit: str | None) -> tuple[pd.DataFrame, int]:
+    decoder = _LineDecoder(source, encoding)
+    blocks = list(decoder.decode([_open_bytes(path)]))
+    decoder.warn(stacklevel=3)
+    records = _DelimitedRecords(iter(blocks), source, sep, explicit, stacklevel=3)
+    (batch,) = records.batches(decoder)
+    for entry in batch.malformed:  # under the log's name (a text folder's metadata: the folder)
+        log.add(entry["row"], "", "malformed_row", entry["detail"], "dropped")
+    return batch.table, len(batch.malformed)
+
+
+def _read_jsonl(path: Path, log: _Log, source: str, encoding: str) -> tuple[pd.DataFrame, int]:
+    decoder = _LineDecoder(source, encoding)
+    blocks = list(decoder.decode([_open_bytes(path)]))
+    decoder.warn(stacklevel=3)
+    (batch,) = _jsonl_batches(blocks, source)
+    log.rows.extend(batch.malformed)  # source_file: source, the log's name
+    return batch.table, len(batch.malformed)
 
 
 def _read_parquet(path: Path, source: str) -> pd.DataFrame:
@@ -439,12 +665,7 @@ def _read_parquet(path: Path, source: str) -> pd.DataFrame:
         raise ParseError(f"{source}: not a readable Parquet file ({exc}).") from exc
     if table.empty:
         raise EmptyInputError(f"{source}: the file has no rows.")
-    table = table.reset_index(drop=True)
-    for col in table.columns:
-        if pd.api.types.is_datetime64_any_dtype(table[col]):
-            table[col] = table[col].dt.strftime("%Y-%m-%dT%H:%M:%S").fillna("")
-        else:
-            table[col] = [_to_str(v) for v in table[col]]
+    table = _strings(table.reset_index(drop=True))
     table["_row"] = range(1, len(table) + 1)
     return table
 
@@ -472,7 +693,9 @@ def _read_text_folder(path: Path, metadata, log: _Log, source: str,
                     "dropped")
             texts.append(None)
             continue
-        texts.append(_decode(txt.read_bytes(), encoding, str(txt)).text)
+        decoder = _LineDecoder(str(txt), encoding, require_content=False)
+        texts.append("".join(decoder.decode([txt.read_bytes()])))
+        decoder.warn(stacklevel=3)
     meta = meta.assign(text=texts)
     listed = set(meta[file_col])
     for txt in sorted(path.glob("*.txt")):
@@ -487,16 +710,6 @@ def _read_text_folder(path: Path, metadata, log: _Log, source: str,
     if not {"doc_id", "id"} & {c.lower() for c in meta.columns}:
         meta["doc_id"] = [Path(n).stem for n in meta[file_col]]
     return meta, n_unparsed + len(missing) + n_unlisted
-
-
-def _to_str(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and pd.isna(value):
-        return ""
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
 
 
 # --------------------------------------------------------------------------- schema mapping

@@ -3,7 +3,7 @@
 A corpus of a million articles does not fit in memory as one documents table, and does not need
 to: reading, cleaning and coding work one document at a time. This module reads a source in
 chunks of ``chunk_size`` records, runs every chunk through the same stages as the in-memory API
-(:func:`framing.io.read_documents` row checks, :func:`framing.clean.clean_documents`,
+(:func:`framing.io.read_documents` parsing and row checks, :func:`framing.clean.clean_documents`,
 :func:`framing.frames.code_documents`, optionally :meth:`FrameClassifier.predict_frames
 <framing.frames.FrameClassifier.predict_frames>`) and writes one Parquet partition per chunk and
 table::
@@ -14,6 +14,11 @@ table::
       predictions/part-00000.parquet ... doc_frames of the classifier (with classifier=)
       exclusions/part-00000.parquet ...  every dropped or flagged row (source_file, row, ...)
       _summary.json                      counts, exclusions by reason, params, versions, timings
+
+Text files are decoded and parsed by :mod:`framing.io`'s own decoder and record parsers, fed
+one physical line at a time (``_iter_text``), and Parquet files are read batch by batch
+(``ParquetFile.iter_batches``) and converted to strings by io's ``_strings``; this module only
+cuts the records into chunks and numbers them across files.
 
 Only three things cross chunk boundaries, and they are kept small:
 
@@ -42,23 +47,19 @@ run leaves no partial output (and an earlier output in ``out_dir`` untouched).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import gzip
 import hashlib
-import io as _stdio
 import itertools
 import json
 import logging
 import os
-import re
 import shutil
 import tempfile
 import time
 import warnings
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -77,19 +78,22 @@ from .errors import (
     FramingError,
     ParameterError,
     ParseError,
-    SchemaError,
 )
 from .io import (
     DEFAULT_DATE_RANGE,
     DEFAULT_LONG_TEXT,
-    MEDIACLOUD_MARKERS,
     _check_rows,
+    _DelimitedRecords,
+    _file_lines,
+    _is_mediacloud,
+    _jsonl_batches,
+    _LineDecoder,
     _Log,
-    _raise_field_limit,
     _resolve_columns,
-    _sniff_header,
+    _strings,
     _to_schema,
     _to_str,
+    _warn_malformed,
     detect_format,
 )
 from .results import Summary, SummaryExports
@@ -282,295 +286,57 @@ def _iter_raw(plan: Sequence[_Source], opts: _Options, chunk_size: int, limit: i
             continue
         if src.fmt == "parquet":
             chunks = _iter_parquet(src, chunk_size, budget, opts)
-        elif src.fmt == "jsonl":
-            chunks = _iter_jsonl(src, chunk_size, budget, opts)
         else:
-            chunks = _iter_delimited(src, chunk_size, budget, opts)
+            chunks = _iter_text(src, chunk_size, budget, opts)
         for raw in chunks:
             raw.index = next(counter)
             yield raw
 
 
-# ------------------------------------------------------------------------- text decoding
+# ---------------------------------------------------------------------------- text formats
 
 
-def _open_binary(path: str):
-    with open(path, "rb") as fh:
-        magic = fh.read(2)
-    # The caller closes the file (gzip.open's file object closes the file it opened).
-    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")  # noqa: SIM115
-
-
-_LONE_CR = re.compile(r"(?<=\r)(?!\n)")
-
-
-class _Lines:
-    """Decoded physical lines of a text file, read one at a time.
-
-    UTF-8 files are decoded line by line exactly as :func:`framing.io.read_documents` decodes
-    the whole file: bytes that are not valid UTF-8 are read as Windows-1252 and remembered per
-    line (``bad``) so that the rows holding them can be flagged ``encoding_repaired``.
-    """
-
-    def __init__(self, path: str, source: str, encoding: str):
-        self.path, self.source, self.encoding = path, source, encoding
-        self.bad: dict[int, str] = {}
-        self.utf8 = encoding.lower().replace("-", "").replace("_", "") == "utf8"
-
-    def binary(self) -> Iterator[str]:
-        """Lines split at ``\\n`` only (with their line ends), decoded."""
-        fh = _open_binary(self.path)
-        try:
-            if self.utf8:
-                yield from self._utf8(fh)
-            else:
-                text = _stdio.TextIOWrapper(fh, encoding=self.encoding, errors="strict",
-                                            newline="")
-                line_no = 0
-                try:
-                    for line in text:
-                        line_no += 1
-                        yield line
-                except UnicodeDecodeError as exc:
-                    raise ParseError(
-                        f"{self.source}: line {line_no + 1} cannot be decoded as "
-                        f"{self.encoding} ({exc.reason}); pass the file's real encoding with "
-                        "encoding=...") from exc
-        except (OSError, EOFError) as exc:
-            raise ParseError(f"{self.source}: damaged or unreadable file ({exc}).") from exc
-        finally:
-            fh.close()
-
-    def _utf8(self, fh) -> Iterator[str]:
-        for line_no, raw in enumerate(fh, start=1):
-            if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            try:
-                yield raw.decode("utf-8")
-                continue
-            except UnicodeDecodeError:
-                pass
-            pos = 0
-            while True:
-                try:
-                    raw[pos:].decode("utf-8")
-                    break
-                except UnicodeDecodeError as exc:
-                    start, end = pos + exc.start, pos + exc.end
-                    self.bad[line_no] = (self.bad.get(line_no, "") + " "
-                                         + raw[start:end].hex()).strip()
-                    pos = end
-            yield raw.decode("utf-8", errors="framing-cp1252")
-
-    def warn(self) -> None:
-        if self.bad:
-            warnings.warn(
-                f"{self.source}: {len(self.bad)} line(s) hold bytes that are not valid UTF-8 "
-                f"(first at line {min(self.bad)}); decoded them as Windows-1252 and flagged the "
-                "rows 'encoding_repaired'. If the whole file is in another encoding, pass "
-                "encoding=...", DataQualityWarning, stacklevel=3)
-
-
-def _universal(lines: Iterable[str]) -> Iterator[str]:
-    """Split lines at a lone ``\\r`` too, as ``io.StringIO(newline="")`` does."""
-    for line in lines:
-        if "\r" in line[:-2]:
-            yield from (piece for piece in _LONE_CR.split(line) if piece)
-        else:
-            yield line
-
-
-def _first_content(lines: Iterator[str], source: str) -> list[str]:
-    """The lines up to the first one that is not blank; EmptyInputError if there is none."""
-    head = []
-    for line in lines:
-        head.append(line)
-        if line.strip():
-            return head
-    raise EmptyInputError(f"{source}: the file is empty (0 data rows); nothing to read.")
-
-
-def _warn_malformed(source: str, log_rows: list[dict]) -> None:
-    if log_rows:
-        first = log_rows[0]
-        warnings.warn(f"{source}: {len(log_rows)} malformed row(s) dropped (first: row "
-                      f"{first['row']}, {first['detail']}); see the exclusions.",
-                      DataQualityWarning, stacklevel=3)
-
-
-def _malformed(source: str, row: int, detail: str) -> dict:
-    return {"source_file": source, "row": row, "doc_id": "", "reason": "malformed_row",
-            "detail": detail, "action": "dropped"}
-
-
-# ------------------------------------------------------------------------ delimited text
-
-
-def _iter_delimited(src: _Source, chunk_size: int, budget: _Limit,
-                    opts: _Options) -> Iterator[_RawChunk]:
-    """CSV/TSV records in chunks, parsed as :func:`framing.io.read_documents` parses them."""
-    reader_lines = _Lines(src.path, src.source, opts.encoding)
-    lines = reader_lines.binary()
-    head = _first_content(lines, src.source)
-    first_line = head[0][:-1] if head[0].endswith("\n") else head[0]
-    sep = opts.sep or ("\t" if src.fmt == "tsv" else ",")
-    if opts.sep is None:
-        sep = _sniff_header(first_line, sep, src.source)
-    _raise_field_limit()
-    reader = csv.reader(_universal(itertools.chain(head, lines)), delimiter=sep, strict=True)
-    try:
-        header = next(reader)
-    except csv.Error as exc:
-        raise ParseError(f"{src.source}, header line: cannot parse ({exc}).") from exc
-    header = [h.strip() for h in header]
-    if len(set(header)) != len(header):
-        dup = sorted({h for h in header if header.count(h) > 1})
-        raise SchemaError(f"{src.source}, header: duplicated column name(s) {dup}; rename them.")
-    fmt = src.fmt
-    if fmt == "csv" and MEDIACLOUD_MARKERS <= {c.lower() for c in header}:
-        fmt = "mediacloud"
-        logger.info("%s: recognised as a Media Cloud story-list export", src.source)
-    mapping = _mapping(header, opts, src.source)
-    all_malformed: list[dict] = []
-    record_no, last_line = 0, reader.line_num
-    records, rows, spans, log_rows = [], [], [], []
-    first_row = 1
+def _iter_text(src: _Source, chunk_size: int, budget: _Limit,
+               opts: _Options) -> Iterator[_RawChunk]:
+    """CSV/TSV/JSON-lines records in chunks: :mod:`framing.io`'s decoder and record parsers,
+    fed one physical line at a time instead of the whole file."""
+    decoder = _LineDecoder(src.source, opts.encoding)
+    lines = _file_lines(src.path, src.source)
+    blocks = decoder.decode(lines)
+    fmt, mapping = src.fmt, None
+    if fmt == "jsonl":
+        batches = _jsonl_batches(blocks, src.source, chunk_size, budget.cap())
+    else:
+        default_sep = "\t" if fmt == "tsv" else ","
+        records = _DelimitedRecords(blocks, src.source, opts.sep or default_sep, opts.sep,
+                                    stacklevel=3)
+        if _is_mediacloud(fmt, records.header):
+            fmt = "mediacloud"
+            logger.info("%s: recognised as a Media Cloud story-list export", src.source)
+        mapping = _mapping(records.header, opts, src.source)
+        batches = records.batches(decoder, chunk_size, budget.cap())
+    malformed: list[dict] = []
+    n_records = 0
     started = time.perf_counter()
-
-    def chunk() -> _RawChunk:
-        table = pd.DataFrame(records, columns=header, dtype=object)
-        table["_row"] = rows
-        bad = reader_lines.bad
-        if bad and any(bad_in_span(a, b) for a, b in spans):
-            table["_repaired"] = [bad_in_span(a, b) for a, b in spans]
-        return _RawChunk(-1, src.source, fmt, table, mapping, list(log_rows),
-                         record_no - first_row + 1, first_row, record_no,
-                         time.perf_counter() - started)
-
-    def bad_in_span(a: int, b: int) -> str:
-        bad = reader_lines.bad
-        return "; ".join(f"line {ln}: bytes {bad[ln]}" for ln in range(a, b + 1) if ln in bad)
-
-    cap = budget.cap()
-    while cap is None or record_no < cap:
-        try:
-            fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            record_no += 1
-            entry = _malformed(src.source, record_no, f"lines {last_line + 1}-{reader.line_num}:"
-                               f" {exc} (unbalanced quotes?)")
-            last_line = reader.line_num
-            log_rows.append(entry)
-            all_malformed.append(entry)
-        else:
-            span = (last_line + 1, reader.line_num)
-            last_line = reader.line_num
-            if not fields or fields == [""]:
-                continue  # blank line: not a record
-            record_no += 1
-            if len(fields) != len(header):
-                entry = _malformed(src.source, record_no,
-                                   f"lines {span[0]}-{span[1]}: expected {len(header)} fields, "
-                                   f"found {len(fields)} (a stray delimiter or quote?)")
-                log_rows.append(entry)
-                all_malformed.append(entry)
-            else:
-                records.append(fields)
-                rows.append(record_no)
-                spans.append(span)
-        if record_no - first_row + 1 == chunk_size:
-            yield chunk()
-            records, rows, spans, log_rows = [], [], [], []
-            first_row = record_no + 1
-            started = time.perf_counter()
-    if record_no >= first_row:
-        yield chunk()
-    budget.consume(record_no)
+    for batch in batches:
+        if mapping is None:  # JSON lines: from the keys of the first records
+            keys = [c for c in batch.table.columns if c != "_row"]
+            mapping = _mapping(keys, opts, src.source) if keys else None
+        malformed.extend(batch.malformed)
+        n_records = batch.last_row
+        yield _RawChunk(-1, src.source, fmt, batch.table, mapping, list(batch.malformed),
+                        batch.last_row - batch.first_row + 1, batch.first_row, batch.last_row,
+                        time.perf_counter() - started)
+        started = time.perf_counter()
+    budget.consume(n_records)
     lines.close()
-    if record_no == 0:
-        raise EmptyInputError(f"{src.source}: the file has a header but no data rows.")
-    reader_lines.warn()
-    _warn_malformed(src.source, all_malformed)
+    decoder.warn(stacklevel=2)
+    _warn_malformed(src.source, malformed, stacklevel=2)
 
 
 def _mapping(columns: Sequence[str], opts: _Options, source: str) -> dict[str, str]:
     """Documents column -> source column for a whole file (from its header or schema)."""
     return _resolve_columns([str(c) for c in columns], dict(opts.columns), source)
-
-
-# ------------------------------------------------------------------------------ JSON lines
-
-
-def _iter_jsonl(src: _Source, chunk_size: int, budget: _Limit,
-                opts: _Options) -> Iterator[_RawChunk]:
-    """JSON-lines records in chunks, parsed as :func:`framing.io.read_documents` parses them."""
-    reader_lines = _Lines(src.path, src.source, opts.encoding)
-    lines = reader_lines.binary()
-    head = _first_content(lines, src.source)
-    known: list[str] = []  # keys in order of first appearance over the whole file
-    mapping: dict[str, str] | None = None
-    all_malformed: list[dict] = []
-    record_no = line_no = 0
-    records, rows, log_rows = [], [], []
-    first_row = 1
-    started = time.perf_counter()
-
-    def chunk() -> _RawChunk:
-        nonlocal mapping
-        for record in records:
-            for key in record:
-                if key not in known:
-                    known.append(key)
-        table = pd.DataFrame.from_records(records, columns=known) if records else \
-            pd.DataFrame(columns=known, dtype=object)
-        table = table.astype(object).where(table.notna(), "")
-        table["_row"] = rows
-        if mapping is None and known:
-            mapping = _mapping(known, opts, src.source)
-        return _RawChunk(-1, src.source, src.fmt, table, mapping, list(log_rows),
-                         record_no - first_row + 1, first_row, record_no,
-                         time.perf_counter() - started)
-
-    cap = budget.cap()
-    pieces = (piece for line in itertools.chain(head, lines) for piece in line.splitlines())
-    for piece in pieces:
-        if cap is not None and record_no >= cap:
-            break
-        line_no += 1
-        if not piece.strip():
-            continue
-        record_no += 1
-        try:
-            obj = json.loads(piece)
-        except json.JSONDecodeError as exc:
-            entry = _malformed(src.source, record_no, f"line {line_no}: invalid JSON ({exc.msg} "
-                               f"at column {exc.colno})")
-            log_rows.append(entry)
-            all_malformed.append(entry)
-        else:
-            if not isinstance(obj, dict):
-                entry = _malformed(src.source, record_no, f"line {line_no}: expected a JSON "
-                                   f"object, found {type(obj).__name__}")
-                log_rows.append(entry)
-                all_malformed.append(entry)
-            else:
-                records.append({k: _to_str(v) for k, v in obj.items()})
-                rows.append(record_no)
-        if record_no - first_row + 1 == chunk_size:
-            yield chunk()
-            records, rows, log_rows = [], [], []
-            first_row = record_no + 1
-            started = time.perf_counter()
-    if record_no >= first_row:
-        yield chunk()
-    budget.consume(record_no)
-    lines.close()
-    if record_no == 0:
-        raise EmptyInputError(f"{src.source}: the file is empty (0 data rows); nothing to read.")
-    reader_lines.warn()
-    _warn_malformed(src.source, all_malformed)
 
 
 # ---------------------------------------------------------------------------------- Parquet
@@ -604,12 +370,7 @@ def _without_index(table: pa.Table, index_columns: list[str]) -> pa.Table:
 def _arrow_to_raw(table: pa.Table, src: _Source, first_row: int, mapping: dict[str, str],
                   started: float) -> _RawChunk:
     """Strings as :func:`framing.io.read_documents` makes them from a Parquet file."""
-    frame = table.to_pandas()
-    for col in list(frame.columns):  # the conversion of io._read_parquet
-        if pd.api.types.is_datetime64_any_dtype(frame[col]):
-            frame[col] = frame[col].dt.strftime("%Y-%m-%dT%H:%M:%S").fillna("")
-        else:
-            frame[col] = [_to_str(v) for v in frame[col]]
+    frame = _strings(table.to_pandas())
     for key, value in src.partition:
         if key not in frame.columns:
             frame[key] = [value] * len(frame)
@@ -1170,11 +931,12 @@ def iter_chunks(
 ) -> Iterator[Chunk]:
     """Read a large documents file in chunks, with the checks of :func:`~framing.io.read_documents`.
 
-    Memory stays flat: text files are parsed record by record and Parquet files batch by batch
-    (``pyarrow.parquet.ParquetFile.iter_batches``); no file is ever read whole. Every chunk
-    goes through the same schema mapping, row checks and date parsing as ``read_documents``
-    (the same functions of :mod:`framing.io`), with row numbers counted over the whole file and
-    document ids kept unique across chunks.
+    Memory stays flat: text files are decoded line by line and parsed record by record and
+    Parquet files read batch by batch (``pyarrow.parquet.ParquetFile.iter_batches``); no file
+    is ever read whole. Every chunk goes through the same decoding, record parsing, schema
+    mapping, row checks and date parsing as ``read_documents`` (the same functions of
+    :mod:`framing.io`), with row numbers counted over the whole file and document ids kept
+    unique across chunks.
 
     Parameters
     ----------
