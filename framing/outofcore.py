@@ -53,8 +53,6 @@ import itertools
 import json
 import logging
 import os
-import shutil
-import tempfile
 import time
 import warnings
 from bisect import bisect_right
@@ -69,6 +67,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ._atomic import AtomicDirectory, write_json
 from .clean import clean_documents
 from .duplicates import normalize_text
 from .errors import (
@@ -1050,35 +1049,6 @@ def _codebook_specs(codebooks) -> tuple:
     return tuple(specs)
 
 
-def _prepare_out(out_dir) -> tuple[Path, Path]:
-    out = Path(out_dir).resolve()
-    if out.exists() and (not out.is_dir() or (any(out.iterdir())
-                                              and not (out / SUMMARY_FILE).is_file())):
-        raise ParameterError(f"{out}: exists and is not the output of an earlier "
-                             f"process_corpus run (no {SUMMARY_FILE}); refusing to replace it. "
-                             "Choose a new or empty folder.")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    return out, tmp
-
-
-def _replace_directory(new: Path, out: Path) -> None:
-    """Swap ``new`` in for ``out``; an earlier output is removed only after the swap."""
-    new.chmod(0o755)
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        old.rmdir()
-        out.rename(old)
-        try:
-            new.rename(out)
-        except BaseException:
-            old.rename(out)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        new.rename(out)
-
-
 def _run_local(plan, opts, chunk_size, limit, model, tmp: Path, progress: bool) -> list[dict]:
     from tqdm.auto import tqdm
 
@@ -1226,8 +1196,9 @@ def process_corpus(
         long_text=int(read_options.get("long_text", DEFAULT_LONG_TEXT)), process=True,
         clean=bool(clean), stripped_punctuation=bool(stripped_punctuation), codebooks=specs,
         min_tokens=min_tokens, id_prefix=extra.get("id_prefix", ""))
-    out, tmp = _prepare_out(out_dir)
-    try:
+    with AtomicDirectory(out_dir, marker=SUMMARY_FILE,
+                         kind="the output of an earlier process_corpus run") as target:
+        tmp = target.tmp
         tables = [t for t in TABLES if t != "predictions" or model is not None]
         for table in tables:
             (tmp / table).mkdir()
@@ -1243,13 +1214,8 @@ def process_corpus(
             raise EmptyInputError(f"{', '.join(s.source for s in plan)}: no rows to process.")
         info = _summary_info(stats, plan, opts, extra, tables, mode, chunk_size, limit,
                              model_name, clean, format, time.perf_counter() - started)
-        (tmp / SUMMARY_FILE).write_text(json.dumps(info, indent=1, default=str) + "\n",
-                                        encoding="utf-8")
-        _replace_directory(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    result = ProcessResult(out, info)
+        write_json(tmp / SUMMARY_FILE, info)
+    result = ProcessResult(target.out, info)
     logger.info("%s", result.one_line())
     return result
 

@@ -10,17 +10,15 @@ config and seed give byte-identical tables.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 
+from .._atomic import AtomicDirectory, write_json
 from ..manifest import build_manifest, input_files, output_checksums
 from ..pipeline import StudyResult, run_study
 from ..study import load_study
@@ -55,10 +53,8 @@ def write_report(result: StudyResult, out: str | os.PathLike, *, data_home=None,
     """Write the report of a finished study to ``out`` (atomically)."""
     timings = dict(timings or result.timings)
     config = result.config
-    out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
+    with AtomicDirectory(out) as target:
+        tmp = target.tmp
         start = time.perf_counter()
         (tmp / "tables").mkdir()
         (tmp / "figures").mkdir()
@@ -86,31 +82,9 @@ def write_report(result: StudyResult, out: str | os.PathLike, *, data_home=None,
         timings["report"] = time.perf_counter() - start
         manifest = build_manifest(result, inputs=input_files(corpus, data_home=data_home),
                                   outputs=output_checksums(tmp), timings=timings)
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, default=str) + "\n",
-                                           encoding="utf-8")
-        _replace_directory(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        write_json(tmp / "manifest.json", manifest)
     result.timings.update(timings)
-    return out
-
-
-def _replace_directory(new: Path, out: Path) -> None:
-    """Swap ``new`` in for ``out``; the old report is removed only after the swap."""
-    new.chmod(0o755)
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        old.rmdir()
-        out.rename(old)
-        try:
-            new.rename(out)
-        except BaseException:
-            old.rename(out)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        new.rename(out)
+    return target.out
 
 
 def build_report(study=None, out: str | os.PathLike | None = None, *, data_home=None,
