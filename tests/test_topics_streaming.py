@@ -237,6 +237,12 @@ def test_write_doc_topics_of_new_documents(fitted, docs, tmp_path):
         path = model.write_doc_topics(docs, tmp_path / "new")
         expected = pd.read_parquet(out)
     pd.testing.assert_frame_equal(pd.read_parquet(path), expected, check_exact=True)
+    # a NumPy integer K (as a grid or a config may give) is written to the summary as a number
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        StreamingTopicModel(np.int64(K), **PARAMS).fit(docs, out_dir=tmp_path / "np")
+    info = json.loads((tmp_path / "np" / "_doc_topics.json").read_text(encoding="utf-8"))
+    assert info["rows"] == K * len(docs)
 
 
 def test_output_folder_is_replaced_atomically(docs, tmp_path):

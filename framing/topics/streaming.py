@@ -88,6 +88,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
+from .._atomic import AtomicDirectory, write_json
 from ..errors import DataQualityWarning, EmptyInputError, ParameterError, SchemaError
 from ..text import make_vectorizer
 from .diagnostics import top_term_indices
@@ -516,15 +517,8 @@ class _DocTopicsWriter:
     then), :meth:`abort` removes it."""
 
     def __init__(self, out_dir, rows: int, n_components: int):
-        self.out = Path(out_dir).resolve()
-        if self.out.exists() and (not self.out.is_dir() or (
-                any(self.out.iterdir()) and not (self.out / DOC_TOPICS_INFO).is_file())):
-            raise ParameterError(f"{self.out}: exists and is not a doc_topics output (no "
-                                 f"{DOC_TOPICS_INFO}); refusing to replace it. Choose a new or "
-                                 "empty folder.")
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
-        self.rows, self.k = rows, n_components
+        self.target = AtomicDirectory(out_dir, marker=DOC_TOPICS_INFO, kind="a doc_topics output")
+        self.rows, self.k = rows, int(n_components)
         self.parts: list[str] = []
         self.n_documents = 0
 
@@ -538,7 +532,7 @@ class _DocTopicsWriter:
                                                         len(ids))),
                               "weight": pa.array(theta.ravel())})
             name = f"part-{len(self.parts):05d}.parquet"
-            pq.write_table(table, self.tmp / name)
+            pq.write_table(table, self.target.tmp / name)
             self.parts.append(name)
             self.n_documents += len(ids)
 
@@ -546,25 +540,12 @@ class _DocTopicsWriter:
         info = {**info, "n_documents": self.n_documents, "rows": self.n_documents * self.k,
                 "documents_per_partition": self.rows, "partitions": self.parts,
                 "columns": ["doc_id", "topic", "weight"]}
-        (self.tmp / DOC_TOPICS_INFO).write_text(json.dumps(info, indent=1) + "\n",
-                                                encoding="utf-8")
-        self.tmp.chmod(0o755)
-        if self.out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=self.out.parent))
-            old.rmdir()
-            self.out.rename(old)
-            try:
-                self.tmp.rename(self.out)
-            except BaseException:
-                old.rename(self.out)
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            self.tmp.rename(self.out)
-        return self.out
+        # default=None: a value JSON does not know raises rather than being written as a string.
+        write_json(self.target.tmp / DOC_TOPICS_INFO, info, default=None)
+        return self.target.commit()
 
     def abort(self) -> None:
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.target.discard()
 
 
 # =============================================================================== model
@@ -791,7 +772,7 @@ class StreamingTopicModel(TopicModel):
         params = {k: (v if isinstance(v, (int, float, str, bool, type(None))) else repr(v))
                   for k, v in self.get_params(deep=False).items() if k != "spool_dir"}
         return {"model": type(self).__name__, "params": params,
-                "n_components": self.n_components, "n_terms": len(self.vocabulary_),
+                "n_components": int(self.n_components), "n_terms": len(self.vocabulary_),
                 "n_training_documents": self.n_documents_}
 
     # ------------------------------------------------------------------ outputs
