@@ -1,4 +1,5 @@
-"""Run :func:`framing.outofcore.process_corpus` on a Dask cluster.
+"""Run :func:`framing.outofcore.process_corpus` on a Dask cluster, and code stored partitions
+with :mod:`dask.dataframe`.
 
 Pass a :class:`dask.distributed.Client` as ``client=`` and the chunks are processed by the
 cluster's workers, each writing its own partitions, while the driver (the process that called
@@ -34,32 +35,48 @@ The graph is built with futures, chunk by chunk, rather than as one ``dask.delay
 ``dask.dataframe`` graph up front: step 4 of chunk ``k`` depends on the driver's ledger after
 chunk ``k - 1``, which a static graph could only express by holding every prepared chunk until
 all are resolved. The classifier is sent to each worker once (``Client.scatter(...,
-broadcast=True)``). scikit-learn's own parallelism is not used: predicting a chunk is one
-sparse matrix product, and the chunks are already the unit of parallel work (joblib's Dask
-backend would add scheduling overhead without adding parallelism).
+broadcast=True)``).
+
+Work that needs no ledger is a ``dask.dataframe`` graph: :func:`code_partitions` codes and
+classifies documents already stored as Parquet partitions (the ``documents/`` of a run, to code
+them again with another codebook or model), one task per partition. Within a chunk there is
+nothing for joblib to spread (predicting is one sparse matrix product); where scikit-learn work
+is many independent fits, as in :func:`framing.topics.select_k`, ``n_jobs`` under
+``joblib.parallel_config(backend="dask")`` sends the fits to the cluster.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 import uuid
+from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from .errors import ParameterError
 from .outofcore import (
+    _CODED_SCHEMA,
+    _code,
+    _codebook_specs,
     _complete,
     _iter_raw,
     _Ledger,
+    _load_model,
     _Options,
     _ParquetSpec,
+    _predict,
     _prepare,
     _Prepared,
     _read_parquet_spec,
 )
+from .schema import DOC_FRAMES_COLUMNS
 
-__all__ = ["run_on_client"]
+__all__ = ["run_on_client", "code_partitions"]
 
 logger = logging.getLogger(__name__)
 
@@ -159,3 +176,88 @@ def run_on_client(client, plan, opts: _Options, chunk_size: int, limit: int | No
     mode = f"dask ({n_workers} worker{'s' if n_workers != 1 else ''})"
     logger.info("processed %d chunks on %d Dask workers", len(stats), n_workers)
     return [stats[k] for k in sorted(stats)], mode
+
+
+# ======================================================================= dask.dataframe
+
+
+@lru_cache(maxsize=4)
+def _classifier_at(path: str):
+    """A saved classifier, loaded once per worker process."""
+    return _load_model(path)[0]
+
+
+def _code_partition(part: pd.DataFrame, specs: tuple) -> pd.DataFrame:
+    return _code(part.reset_index(drop=True), _Options(codebooks=specs), {})
+
+
+def _predict_partition(part: pd.DataFrame, classifier) -> pd.DataFrame:
+    model = _classifier_at(classifier) if isinstance(classifier, str) else classifier
+    return _predict(part.reset_index(drop=True), model)
+
+
+def _empty(names, score: str = "score") -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=float if c == score else object) for c in names})
+
+
+def code_partitions(documents, *, codebooks=("syria-2017",), classifier=None,
+                    columns: Sequence[str] = ("doc_id", "title", "text")) -> dict[str, Any]:
+    """Code documents stored as Parquet partitions, as :mod:`dask.dataframe` graphs.
+
+    Coding and classifying are per document, so a corpus that is already read, checked,
+    cleaned and deduplicated (the ``documents/`` partitions of
+    :func:`~framing.outofcore.process_corpus`, or any Parquet folder with ``doc_id``, ``title``
+    and ``text``) needs no driver in between: each partition becomes one task of a
+    ``dask.dataframe`` graph, run by whatever scheduler is active (a
+    :class:`dask.distributed.Client` when one exists, else Dask's local threads). Use it to
+    code a processed corpus again with a new codebook or model.
+
+    Parameters
+    ----------
+    documents : path or dask.dataframe.DataFrame
+        A Parquet file or folder of partitions (only ``columns`` are read), or a Dask frame.
+    codebooks : sequence of codebook names, paths or Codebook
+        As in :func:`~framing.outofcore.process_corpus`.
+    classifier : path or FrameClassifier, optional
+        A saved model (loaded once per worker) or a fitted one (sent with the graph).
+    columns : sequence of str
+        Columns read from Parquet.
+
+    Returns
+    -------
+    dict
+        ``"doc_frames"``: a lazy Dask frame of the doc_frames table with a ``codebook``
+        column; ``"predictions"`` (with ``classifier``): the classifier's doc_frames. Call
+        ``.compute()`` or ``.to_parquet(path)``; partitions keep the order of the input's, and
+        the rows equal those of :func:`~framing.frames.code_documents` and
+        :meth:`~framing.frames.FrameClassifier.predict_frames` on the whole table.
+
+    Examples
+    --------
+    >>> out = code_partitions("out/big/documents", codebooks=["generic"])  # doctest: +SKIP
+    >>> out["doc_frames"].to_parquet("out/big/generic")  # doctest: +SKIP
+    """
+    try:
+        import dask.dataframe as dd
+    except ImportError as exc:  # pragma: no cover - dask is an optional dependency
+        raise ParameterError("code_partitions needs dask.dataframe: pip install "
+                             "'framing[scale]'.") from exc
+    if isinstance(documents, (str, os.PathLike)):
+        path = Path(documents)
+        if not path.exists():
+            raise ParameterError(f"{path}: no such Parquet file or folder.")
+        documents = dd.read_parquet(str(path), columns=list(columns))
+    missing = [c for c in ("doc_id", "text") if c not in documents.columns]
+    if missing:
+        raise ParameterError(f"code_partitions: the documents lack column(s) {missing}; found "
+                             f"{list(documents.columns)}.")
+    specs = _codebook_specs(codebooks)
+    out = {"doc_frames": documents.map_partitions(
+        _code_partition, specs, meta=_empty(_CODED_SCHEMA.names), align_dataframes=False)}
+    if classifier is not None:
+        model, _ = _load_model(classifier)  # fails here, in the caller, if it is not a model
+        sent = str(Path(classifier).resolve()) if isinstance(classifier, (str, os.PathLike)) \
+            else model
+        out["predictions"] = documents.map_partitions(
+            _predict_partition, sent, meta=_empty(DOC_FRAMES_COLUMNS), align_dataframes=False)
+    return out

@@ -410,6 +410,22 @@ def test_dask_equals_single_process(files, single, classifier, client, tmp_path)
     _assert_same_output(local, dask)
 
 
+def test_code_partitions_on_dask_equals_the_processed_output(single, classifier, client):
+    """Coding the processed documents again as a dask.dataframe graph on the cluster gives
+    the doc_frames and predictions that the out-of-core run wrote."""
+    from framing.distributed import code_partitions
+
+    graphs = code_partitions(single.out_dir / "documents", codebooks=("syria-2017",),
+                             classifier=classifier)
+    for table, graph in (("doc_frames", graphs["doc_frames"]),
+                         ("predictions", graphs["predictions"])):
+        assert graph.npartitions == len(single.files("documents"))
+        got = client.compute(graph).result().reset_index(drop=True)
+        assert_frame_equal(got, single.read(table).reset_index(drop=True), check_dtype=False)
+    with pytest.raises(ParameterError, match="no such Parquet"):
+        code_partitions(single.out_dir / "nowhere")
+
+
 def test_worker_parquet_reader_cuts_like_the_stream(files):
     """A Dask worker reads its chunk from the row groups it overlaps (13-row groups, chunks
     of 30 here); the single-process stream reads batch after batch: same rows, same strings."""
