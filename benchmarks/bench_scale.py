@@ -108,6 +108,11 @@ stopped at ``--timeout`` seconds (default 3600) or when the sampled memory passe
     rows time the passes. On the real corpora it then fits the in-memory default NMF and
     ``minibatch-nmf`` on the same documents and records their NPMI (top 10 terms, document
     co-occurrence on the real documents) against the streamed model's in ``scale_ratios.csv``.
+``stream_events``
+    ``framing.events.streaming.stream_events(<partitions>, out_dir, chunk_size=--chunk-size)``:
+    the counting pass, then the scoring pass that writes the assignments as Parquet partitions
+    (``stream_events.count``/``.score``). On the real corpora it also runs ``assign_events`` on
+    the same documents and fails unless the two tables are exactly equal.
 
 In-memory stages are skipped above a size, with the reason in ``scale.csv``, when the estimate
 from the largest smaller size already measured says that the process would pass the memory
@@ -199,7 +204,8 @@ STAGES = {s.name: s for s in [
     Stage("vectorise"), Stage("events"), Stage("topics"), Stage("codebook"),
     Stage("classifier"), Stage("compare"), Stage("report", real_only=True, fit=False),
     Stage("topic_peers", fit=False), Stage("outofcore", in_memory=False),
-    Stage("stream_vectorise", in_memory=False), Stage("stream_topics", in_memory=False)]}
+    Stage("stream_vectorise", in_memory=False), Stage("stream_topics", in_memory=False),
+    Stage("stream_events", in_memory=False)]}
 REAL_ONLY_REASON = {
     "load_cards": "real corpora only: reads the raw card files (resampled sizes: load_clean)",
     "report": "not a per-document stage: the study keeps a date window and drops flagged exact/"
@@ -794,6 +800,44 @@ def stage_stream_topics(ctx: Context) -> dict:
     return result
 
 
+def stage_stream_events(ctx: Context) -> dict:
+    from framing.events.streaming import EVENTS_INFO, stream_events
+
+    out = ctx.work / "stream_events" / ctx.label
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _, seconds, peak = timed(ctx, lambda: stream_events(
+            ctx.corpus, out, chunk_size=ctx.spec["chunk_size"], spool_dir=_spool_dir(ctx)))
+    info = json.loads((out / EVENTS_INFO).read_text(encoding="utf-8"))
+    hits = ", ".join(f"{k} {v:,}" for k, v in info["assigned"].items() if v)
+    result = {"seconds": seconds, "peak_rss_mb": peak, "n_docs": info["n_documents"],
+              "substages": {f"stream_events.{k}": v for k, v in info["seconds"].items()},
+              "reason": f"seeded events out of core: {info['n_terms']:,} terms; assigned: "
+                        f"{hits}; {info['unassigned']:,} in no event"}
+    if ctx.label == "real":
+        # The in-memory matcher on the same documents: the tables must be equal.
+        import framing
+
+        docs = read_partitions(ctx.corpus, columns=["doc_id", "published", "title", "text"])
+        docs["published"] = pd.to_datetime(docs["published"])
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            memory = framing.assign_events(docs)
+        base_seconds = time.perf_counter() - start
+        same = pd.read_parquet(out).equals(memory)
+        if not same:
+            return {"status": "error", "reason": "streamed table differs from assign_events"}
+        result["ratios"] = [{
+            "comparison": "stream_events vs in-memory assign_events (same documents)",
+            "framing": "framing.events.streaming.stream_events",
+            "baseline": "framing.assign_events", "framing_seconds": seconds,
+            "baseline_seconds": base_seconds, "framing_docs_per_s": len(docs) / seconds,
+            "baseline_docs_per_s": len(docs) / base_seconds,
+            "note": "tables exactly equal (doc_id, event_id, score)"}]
+    return result
+
+
 CHILD_STAGES = {"generate": stage_generate, "train_classifier": stage_train_classifier,
                 "load_cards": stage_load_cards, "load_clean": stage_load_clean,
                 "duplicates": stage_duplicates, "vectorise": stage_vectorise,
@@ -801,7 +845,7 @@ CHILD_STAGES = {"generate": stage_generate, "train_classifier": stage_train_clas
                 "classifier": stage_classifier, "compare": stage_compare,
                 "report": stage_report, "topic_peers": stage_topic_peers,
                 "outofcore": stage_outofcore, "stream_vectorise": stage_stream_vectorise,
-                "stream_topics": stage_stream_topics}
+                "stream_topics": stage_stream_topics, "stream_events": stage_stream_events}
 
 
 def child_main(spec_path: str) -> None:

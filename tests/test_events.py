@@ -329,7 +329,8 @@ def test_evaluate_clustering_with_distractors_and_unassigned():
 @pytest.mark.parametrize("module", ["framing.events", "framing.events.definitions",
                                     "framing.events.features", "framing.events.seeded",
                                     "framing.events.discovery", "framing.events.coverage",
-                                    "framing.events.evaluation", "framing.events.table"])
+                                    "framing.events.evaluation", "framing.events.table",
+                                    "framing.events.streaming"])
 def test_docstring_examples(module):
     result = doctest.testmod(importlib.import_module(module),
                              optionflags=doctest.NORMALIZE_WHITESPACE)

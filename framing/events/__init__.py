@@ -8,7 +8,8 @@ assignment, an empty ``event_id`` for an article in no event):
 - **discovery** (:class:`EventClusterer`, :func:`discover_events`): cluster a corpus into events
   with time-aware text similarity, the number of events not fixed in advance.
 
-:func:`attach_events` joins assignments onto documents; :func:`coverage_by_period`,
+:func:`stream_events` is seeded mode for corpora larger than memory (Parquet partitions out, the
+same table). :func:`attach_events` joins assignments onto documents; :func:`coverage_by_period`,
 :func:`coverage_by_outlet` and :func:`event_summary` say who covered what and when;
 :func:`bcubed` and :func:`evaluate_clustering` score a grouping against gold events.
 
@@ -23,6 +24,7 @@ from .discovery import EventClusterer, discover_events
 from .evaluation import BCubed, ClusteringEvaluation, bcubed, evaluate_clustering
 from .features import EventFeatures, extract_entities
 from .seeded import SeededEventMatcher, assign_events, count_mentions, time_weight
+from .streaming import stream_events
 from .table import ASSIGNMENT_COLUMNS, attach_events
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "events_from_records",
     "SeededEventMatcher",
     "assign_events",
+    "stream_events",
     "time_weight",
     "count_mentions",
     "EventClusterer",

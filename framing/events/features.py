@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from ..errors import ParameterError
@@ -141,6 +142,19 @@ class EventFeatures(TransformerMixin, BaseEstimator):
         words = (title + "\n") * self.title_weight + body
         return words, lambda: (title + "\n" + body).map(lambda t: " ".join(extract_entities(t)))
 
+    def _options(self) -> dict:
+        return {"min_df": self.min_df, "max_df": self.max_df, "sublinear_tf": True,
+                "dtype": np.float32}
+
+    def word_vectorizer(self) -> TfidfVectorizer:
+        """The unfitted vectorizer of the word block (what :meth:`fit` fits)."""
+        return make_vectorizer("tfidf", **self._options())
+
+    def word_texts(self, data: pd.DataFrame) -> pd.Series:
+        """The texts the word block vectorises: the title ``title_weight`` times, then the
+        body."""
+        return self._texts(data)[0]
+
     def fit(self, X: pd.DataFrame, y=None) -> EventFeatures:
         """Learn both vocabularies and their IDF from a documents table (``title``, ``text``)."""
         self.fit_transform(X)
@@ -150,9 +164,7 @@ class EventFeatures(TransformerMixin, BaseEstimator):
         """:meth:`fit` and :meth:`transform` with one pass of tokenisation."""
         self._validate()
         words, entities = self._texts(X)
-        options = {"min_df": self.min_df, "max_df": self.max_df, "sublinear_tf": True,
-                   "dtype": np.float32}
-        self.words_ = make_vectorizer("tfidf", **options)
+        self.words_ = self.word_vectorizer()
         try:
             word_block = self.words_.fit_transform(words)
         except ValueError as exc:  # sklearn: "empty vocabulary" / "no terms remain"
@@ -161,22 +173,24 @@ class EventFeatures(TransformerMixin, BaseEstimator):
         self.entities_, entity_block = None, None
         if self.entity_weight > 0:
             # Entities are names: no stop-word list (it would drop "US" and "May").
-            self.entities_ = make_vectorizer("tfidf", stop_words=None, **options)
+            self.entities_ = make_vectorizer("tfidf", stop_words=None, **self._options())
             try:
                 entity_block = self.entities_.fit_transform(entities())
             except ValueError:  # no capitalised phrase at all: the block stays empty
                 self.entities_ = None
-        return self._combine(word_block, entity_block)
+        return self.combine(word_block, entity_block)
 
     def transform(self, X: pd.DataFrame) -> sparse.csr_matrix:
         """Rows of unit (or zero) length: dot products are similarities in [0, 1]."""
         check_is_fitted(self, "words_")
         words, entities = self._texts(X)
-        return self._combine(self.words_.transform(words),
-                             None if self.entities_ is None
-                             else self.entities_.transform(entities()))
+        return self.combine(self.words_.transform(words),
+                            None if self.entities_ is None
+                            else self.entities_.transform(entities()))
 
-    def _combine(self, word_block, entity_block) -> sparse.csr_matrix:
+    def combine(self, word_block, entity_block=None) -> sparse.csr_matrix:
+        """The similarity space from fitted word and entity tf-idf blocks (each row unit or
+        zero length): the blocks scaled by their weights and stacked."""
         blocks = [np.sqrt(1.0 - self.entity_weight) * word_block]
         if entity_block is not None:
             blocks.append(np.sqrt(self.entity_weight) * entity_block)

@@ -197,6 +197,16 @@ class SeededEventMatcher(BaseEstimator):
         return self._assign(X, self._text_scores(vectors) * self.time_weights(X))
 
     def _fit(self, X: pd.DataFrame):
+        self._prepare()
+        _check_documents(X)
+        self.features_ = EventFeatures(title_weight=self.title_weight,
+                                       entity_weight=self.entity_weight)
+        vectors = self.features_.fit_transform(X)
+        self._set_profiles()
+        return vectors
+
+    def _prepare(self) -> None:
+        """Check the parameters and read the events (``events_``)."""
         if not 0.0 <= float(self.threshold) <= 1.0:
             raise ParameterError(f"threshold={self.threshold!r}: expected a number in [0, 1].")
         if isinstance(self.min_mentions, bool) or not isinstance(self.min_mentions, int) \
@@ -211,13 +221,11 @@ class SeededEventMatcher(BaseEstimator):
         self.events_ = tuple(events)
         if not self.events_:
             raise ParameterError("events: no event definitions given.")
-        _check_documents(X)
-        self.features_ = EventFeatures(title_weight=self.title_weight,
-                                       entity_weight=self.entity_weight)
-        vectors = self.features_.fit_transform(X)
+
+    def _set_profiles(self) -> None:
+        """The event profiles in the fitted text space ``features_``."""
         self.profiles_ = normalize(self.features_.transform_texts(
             [e.name for e in self.events_], [e.profile_text for e in self.events_]))
-        return vectors
 
     @property
     def event_ids_(self) -> list[str]:

@@ -83,7 +83,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import scipy.sparse as sp
 from sklearn.base import clone
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
@@ -98,6 +98,9 @@ __all__ = ["StreamingTopicModel", "CountSpool", "spool_counts", "DOC_TOPICS_INFO
 
 logger = logging.getLogger(__name__)
 
+#: Columns a text pass reads from files.
+TEXT_COLUMNS = ("doc_id", "text")
+
 #: Name of the JSON file that describes a ``doc_topics`` output folder.
 DOC_TOPICS_INFO = "_doc_topics.json"
 
@@ -105,8 +108,10 @@ DOC_TOPICS_INFO = "_doc_topics.json"
 # =============================================================================== sources
 
 
-def _parquet_chunks(files: list[Path], chunk_size: int) -> Iterator[pd.DataFrame]:
-    """``doc_id, text`` of Parquet files, ``chunk_size`` rows at a time (only those columns).
+def _parquet_chunks(files: list[Path], chunk_size: int, columns: tuple[str, ...] = TEXT_COLUMNS
+                    ) -> Iterator[pd.DataFrame]:
+    """``columns`` of Parquet files (those present; ``text`` is required), ``chunk_size`` rows
+    at a time.
 
     Column chunks are read through a 1 MB buffer instead of whole (``pre_buffer``): a row group
     is decoded batch by batch either way, but pre-buffering holds its compressed text at once
@@ -116,13 +121,15 @@ def _parquet_chunks(files: list[Path], chunk_size: int) -> Iterator[pd.DataFrame
         names = handle.schema_arrow.names
         if "text" not in names:
             raise SchemaError(f"{path}: no 'text' column (found {names}).")
-        columns = ["doc_id", "text"] if "doc_id" in names else ["text"]
-        for batch in handle.iter_batches(batch_size=chunk_size, columns=columns):
+        for batch in handle.iter_batches(batch_size=chunk_size,
+                                         columns=[c for c in columns if c in names]):
             yield batch.to_pandas()
 
 
-def _source_chunks(source, chunk_size: int) -> Iterator[pd.DataFrame]:
-    """The chunks (DataFrames with ``text`` and usually ``doc_id``) of any accepted source."""
+def _source_chunks(source, chunk_size: int, columns: tuple[str, ...] = TEXT_COLUMNS
+                   ) -> Iterator[pd.DataFrame]:
+    """The chunks (DataFrames with ``text`` and usually ``doc_id``) of any accepted source;
+    files are read for ``columns`` only (those present), DataFrames and chunks as they are."""
     from ..outofcore import ProcessResult, iter_chunks
 
     if isinstance(source, pd.DataFrame):
@@ -130,14 +137,15 @@ def _source_chunks(source, chunk_size: int) -> Iterator[pd.DataFrame]:
             yield source.iloc[start:start + chunk_size]
         return
     if isinstance(source, ProcessResult):
-        yield from _parquet_chunks(source.files("documents"), chunk_size)
+        yield from _parquet_chunks(source.files("documents"), chunk_size, columns)
         return
     if callable(source):
         source = source()
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         if path.is_dir() and (path / "_summary.json").is_file() and (path / "documents").is_dir():
-            yield from _parquet_chunks(ProcessResult.load(path).files("documents"), chunk_size)
+            yield from _parquet_chunks(ProcessResult.load(path).files("documents"), chunk_size,
+                                       columns)
             return
         if path.is_dir():
             files = sorted(p for p in path.rglob("*.parquet")
@@ -145,19 +153,19 @@ def _source_chunks(source, chunk_size: int) -> Iterator[pd.DataFrame]:
                                       for part in p.relative_to(path).parts))
             if not files:
                 raise EmptyInputError(f"{path}: the folder holds no Parquet files.")
-            yield from _parquet_chunks(files, chunk_size)
+            yield from _parquet_chunks(files, chunk_size, columns)
             return
         if path.is_file() and path.suffix == ".parquet":
-            yield from _parquet_chunks([path], chunk_size)
+            yield from _parquet_chunks([path], chunk_size, columns)
             return
         # CSV/TSV/JSONL/Media Cloud files and corpus card names: read with the row checks.
         for chunk in iter_chunks(source, chunk_size=chunk_size):
-            yield chunk.data[["doc_id", "text"]]
+            yield chunk.data[[c for c in columns if c in chunk.data.columns]]
         return
     if isinstance(source, (list, tuple)) and source and all(
             isinstance(item, (str, os.PathLike)) for item in source):
         for item in source:
-            yield from _source_chunks(item, chunk_size)
+            yield from _source_chunks(item, chunk_size, columns)
         return
     if isinstance(source, Iterable):
         for item in source:
@@ -253,16 +261,27 @@ class CountSpool:
         return len(self.vectorizer.vocabulary_)
 
     def tfidf_transformer(self) -> TfidfTransformer:
-        """A fitted :class:`TfidfTransformer` (smooth idf, l2 norm) with the idf of the whole
-        corpus: what ``TfidfTransformer().fit(counts)`` gives on the full count matrix."""
-        df = self.document_frequency.astype(np.float64) + 1.0
-        idf = np.full_like(df, fill_value=self.n_documents + 1, dtype=np.float64)
-        idf /= df
-        np.log(idf, out=idf)
-        idf += 1.0
-        transformer = TfidfTransformer()
-        transformer.idf_ = idf
-        transformer.n_features_in_ = len(idf)
+        """A fitted :class:`TfidfTransformer` with the idf of the whole corpus: what the
+        vectorizer's own ``fit`` gives on the full count matrix (for a ``TfidfVectorizer`` its
+        ``norm``, ``use_idf``, ``smooth_idf`` and ``sublinear_tf``, else the defaults: smooth
+        idf, l2 norm), with the same arithmetic in the same dtype."""
+        vectorizer = self.vectorizer
+        params = ({name: getattr(vectorizer, name)
+                   for name in ("norm", "use_idf", "smooth_idf", "sublinear_tf")}
+                  if isinstance(vectorizer, TfidfVectorizer) else {})
+        transformer = TfidfTransformer(**params)
+        if transformer.use_idf:
+            dtype = (vectorizer.dtype if vectorizer.dtype in (np.float32, np.float64)
+                     else np.float64)
+            df = self.document_frequency.astype(dtype)
+            df += float(transformer.smooth_idf)
+            idf = np.full_like(df, fill_value=self.n_documents + int(transformer.smooth_idf),
+                               dtype=dtype)
+            idf /= df
+            np.log(idf, out=idf)
+            idf += 1.0
+            transformer.idf_ = idf
+        transformer.n_features_in_ = self.n_terms
         return transformer
 
     def block(self, index: int) -> tuple[np.ndarray, sp.csr_matrix]:
@@ -270,6 +289,14 @@ class CountSpool:
         with np.load(self.folder / f"block-{index:06d}.npz") as f:
             ids, data, indices, indptr = f["ids"], f["data"], f["indices"], f["indptr"]
         n = len(indptr) - 1
+        # Entries in CountVectorizer's storage order, so that float sums over a row (norms, dot
+        # products) round as in memory: sorted by the term's first appearance in the corpus,
+        # then renumbered to the pruned, alphabetical columns without re-sorting.
+        raw = sp.csr_matrix((data, indices, indptr), shape=(n, len(self._column_map)
+                                                             if self._column_map is not None
+                                                             else self.n_terms))
+        raw.sort_indices()
+        data, indices, indptr = raw.data, raw.indices, raw.indptr
         if self._column_map is not None:
             columns = self._column_map[indices]
             keep = columns >= 0
@@ -278,7 +305,6 @@ class CountSpool:
             data, indices = data[keep], columns[keep]
         counts = sp.csr_matrix((data.astype(self.vectorizer.dtype, copy=False), indices, indptr),
                                shape=(n, self.n_terms))
-        counts.sort_indices()
         return ids, counts
 
     def iter_blocks(self, order: Iterable[int] | None = None
