@@ -6,6 +6,7 @@ Library code logs; only this module writes to the terminal (tables on stdout, lo
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 import time
@@ -202,6 +203,8 @@ def cmd_events(args) -> int:
     from .io import read_documents
 
     start = time.perf_counter()
+    if args.chunk_size is not None:
+        return _stream_events(args, start)
     documents = read_documents(args.file).data
     if args.discover:
         if args.events:
@@ -222,6 +225,25 @@ def cmd_events(args) -> int:
     sys.stdout.write(f"\n{len(documents)} documents: {len(summary)} events, {len(events)} "
                      f"assignments, {documents['doc_id'].isin(events['doc_id']).sum()} documents "
                      f"in an event -> {args.output} ({time.perf_counter() - start:.1f} s)\n")
+    return 0
+
+
+def _stream_events(args, start: float) -> int:
+    """``framing events --chunk-size N``: seeded mode out of core, Parquet partitions out."""
+    from .events.streaming import EVENTS_INFO, stream_events
+
+    if args.discover or args.coverage:
+        raise FramingError("--chunk-size streams seeded mode only; drop --discover and "
+                           "--coverage (tabulate the partitions afterwards).")
+    options = {} if args.threshold is None else {"threshold": args.threshold}
+    out = stream_events(args.file, args.output, events=args.events,
+                        chunk_size=args.chunk_size, **options)
+    info = json.loads((out / EVENTS_INFO).read_text(encoding="utf-8"))
+    counts = pd.DataFrame({"event_id": list(info["assigned"]),
+                           "documents": list(info["assigned"].values())})
+    _print_table(counts, "documents per event")
+    sys.stdout.write(f"\n{info['n_documents']} documents, {info['unassigned']} in no event -> "
+                     f"{out} ({time.perf_counter() - start:.1f} s)\n")
     return 0
 
 
@@ -581,9 +603,13 @@ def build_parser() -> argparse.ArgumentParser:
                        "corpora/_events.toml, or discover events by clustering (--discover)")
     p.add_argument("file", help="documents file (columns doc_id, outlet, published, title, text)")
     p.add_argument("-o", "--output", required=True, metavar="CSV",
-                   help="write doc_id, event_id, score here (one row per assignment)")
+                   help="write doc_id, event_id, score here (one row per assignment; a folder "
+                   "of Parquet partitions with --chunk-size)")
     p.add_argument("--events", metavar="TOML", help="event definitions (default: the shipped "
                    "corpora/_events.toml)")
+    p.add_argument("--chunk-size", type=int, metavar="N", help="out of core: read FILE (also "
+                   "a Parquet folder or a 'framing process' output) N documents at a time, "
+                   "twice, and write Parquet partitions to OUTPUT; same table as in memory")
     p.add_argument("--discover", action="store_true", help="cluster into events instead of "
                    "matching definitions")
     p.add_argument("--threshold", type=float, help="seeded mode: minimum score (default 0.04)")

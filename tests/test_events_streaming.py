@@ -122,3 +122,18 @@ def test_real_news_equal_in_memory(all_news, tmp_path):
     got = _streamed(news, tmp_path, chunk_size=1500)
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
     assert np.isin(["khan-shaykhun-2017", "shayrat-strike-2017"], got["event_id"]).all()
+
+
+def test_cli_chunk_size_writes_the_in_memory_table(mixed, tmp_path, capsys):
+    from framing.cli import main
+
+    path = tmp_path / "docs.csv"
+    mixed.assign(outlet="X").to_csv(path, index=False)
+    assert main(["events", str(path), "-o", str(tmp_path / "memory.csv")]) == 0
+    assert main(["events", str(path), "-o", str(tmp_path / "parts"), "--chunk-size", "50"]) == 0
+    assert "documents per event" in capsys.readouterr().out
+    memory = pd.read_csv(tmp_path / "memory.csv", keep_default_na=False)
+    streamed = pd.read_parquet(tmp_path / "parts")
+    pd.testing.assert_frame_equal(streamed, memory, check_exact=False, rtol=1e-12)
+    assert main(["events", str(path), "-o", str(tmp_path / "x"), "--chunk-size", "50",
+                 "--discover"]) == 2
