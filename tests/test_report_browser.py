@@ -48,9 +48,14 @@ def _driver(tmp_path):
 def test_flagship_report_renders_in_chromium(flagship_report, tmp_path):
     index = flagship_report.path / "index.html"
     driver = _driver(tmp_path)
+    from selenium.webdriver.support.ui import WebDriverWait  # installed: _driver did not skip
+
     try:
         driver.get(index.as_uri())
-        assert driver.execute_script("return document.readyState") == "complete"
+        # get() may return at readyState "interactive" on a busy machine (images still
+        # decoding); wait for the load to finish, and fail if it never does.
+        WebDriverWait(driver, 60).until(
+            lambda d: d.execute_script("return document.readyState") == "complete")
         title = driver.title
         images = driver.execute_script(
             "return Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth])")
