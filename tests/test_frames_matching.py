@@ -219,3 +219,36 @@ def test_relevance_from_event_definitions_and_its_errors(write):
     with pytest.raises(CodebookError, match="needs 'cues' or 'events'"):
         load_codebook(write("bad2.toml", RELEVANCE.replace(
             'cues = ["sarin", "Khan Shaykhun"]', "")))
+
+
+GATED = RELEVANCE + """
+[frames.blame]
+type = "balance"
+cues = ["gas", "sarin"]
+min_evidence = 0.5
+gate = "about"
+[frames.blame.sides]
+regime = ["regime"]
+rebels = ["rebels"]
+"""
+
+
+def test_balance_gate_codes_a_passing_mention_off_topic_as_none(write):
+    filler = " ".join(f"Unrelated sentence {i}." for i in range(20))
+    docs = _docs(
+        f"The regime used gas. {filler}",                               # off topic, 1 vote
+        f"The regime used gas. The regime dropped gas again. {filler}",  # off topic, 2 votes
+        "Sarin hit Khan Shaykhun. The regime used sarin. Sarin was confirmed.",  # on topic
+        titles=["", "", ""])
+    gated = code_documents(docs, codebook=load_codebook(write("g.toml", GATED)))
+    wide = gated.wide().set_index("doc_id")
+    assert wide["about"].tolist() == ["absent", "absent", "present"]
+    assert wide["blame"].tolist() == ["none", "regime", "regime"]
+    assert gated.table.set_index(["doc_id", "frame"]).loc[("d0", "blame"), "evidence"] == ""
+    open_book = load_codebook(write("o.toml", GATED.replace('gate = "about"\n', "")))
+    assert code_documents(docs, codebook=open_book).wide()["blame"].tolist() == ["regime"] * 3
+    one = load_codebook(write("1.toml", GATED.replace('gate = "about"', 'gate = "about"\n'
+                                                                         "gate_min_votes = 1")))
+    assert code_documents(docs, codebook=one).wide()["blame"].tolist() == ["regime"] * 3
+    with pytest.raises(CodebookError, match="'gate': 'blame' is not a relevance frame"):
+        load_codebook(write("bad.toml", GATED.replace('gate = "about"', 'gate = "blame"')))

@@ -382,12 +382,15 @@ FRAME_TYPES: dict[str, dict[str, tuple]] = {
                "rebut_label": (str, "rebut"), "none_label": (str, "none"),
                "rebut_share": ((int, float), 0.34), **_POSITION},
     # which of several sides an article's candidate sentences support, or contested / none.
+    # ``gate``: a relevance frame; where it is absent, fewer than ``gate_min_votes`` voting
+    # sentences give none (a mention in passing in an article about something else).
     "balance": {"rules": (list, []), "cues": (list, []), "cue_weight": ((int, float), 1.0),
                 "sides": (dict, REQUIRED), "doubt": (list, []), "features": (dict, {}),
                 "doubt_weight": ((int, float), 1.0), "min_probability": ((int, float), 0.0),
                 "model": (str, ""), "min_evidence": ((int, float), 1.0),
                 "dominance": ((int, float), 0.6), "contested_label": (str, "contested"),
-                "none_label": (str, "none"), **_POSITION},
+                "none_label": (str, "none"), "gate": (str, ""), "gate_min_votes": (int, 2),
+                **_POSITION},
     # whether the article is substantially about a topic (e.g. an event): at least
     # ``min_sentences`` sentences name it, and they and their ``neighbours`` on each side make
     # up at least ``min_share`` of the article's sentences. ``events``: ids of the shipped
@@ -589,6 +592,12 @@ def _link_frames(frames: dict[str, Frame], where: str) -> dict[str, Frame]:
             if target not in frames or frames[target].type != "presence":
                 raise CodebookError(f"{here}, field 'of': {target!r} is not a presence frame of "
                                     f"this codebook (presence frames: {presence}).")
+        if frame.type == "balance" and frame.options["gate"]:
+            gate = frame.options["gate"]
+            if gate not in frames or frames[gate].type != "relevance":
+                relevance = [n for n, f in frames.items() if f.type == "relevance"]
+                raise CodebookError(f"{here}, field 'gate': {gate!r} is not a relevance frame "
+                                    f"of this codebook (relevance frames: {relevance}).")
         if frame.type == "primary":
             among = frame.options["among"] or presence
             bad = [a for a in among if a not in presence]

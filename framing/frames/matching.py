@@ -615,11 +615,13 @@ def _balance_rule_proba(doc: ParsedDocument, frame: Frame, ev: _Evidence) -> dic
 
 
 def decide_balance(frame: Frame, candidates: list[_Evidence], probas: list[dict[str, float]],
-                   method: str) -> _Decision:
+                   method: str, *, off_topic: bool = False) -> _Decision:
     """Each candidate sentence votes (with its position weight) for its most probable class
     when that is a side or ``doubt`` with probability >= ``min_probability``; doubt votes count
     ``doubt_weight``. Less than ``min_evidence`` votes: ``none``; a side with at least
-    ``dominance`` of the votes wins; otherwise ``contested``."""
+    ``dominance`` of the votes wins; otherwise ``contested``. ``off_topic`` (the ``gate``
+    relevance frame is absent): fewer than ``gate_min_votes`` voting sentences is ``none``, a
+    mention in passing in an article about something else."""
     opts = frame.options
     sides = list(opts["sides"])
     classes = [*sides, "doubt"]
@@ -634,6 +636,8 @@ def decide_balance(frame: Frame, candidates: list[_Evidence], probas: list[dict[
             totals[best] += ev.weight * (opts["doubt_weight"] if best == "doubt" else 1.0)
             voters.append(ev)
     evidence_total = sum(totals.values())
+    if off_topic and len(voters) < opts["gate_min_votes"]:
+        return _Decision(opts["none_label"], 0.0, method=method)
     if evidence_total < opts["min_evidence"] or evidence_total == 0:
         return _Decision(opts["none_label"], round(evidence_total, 4), method=method)
     winner = max(sides, key=lambda k: totals[k])
@@ -750,7 +754,8 @@ def _code_document(doc_id: str, title: str, text: str, book: Codebook, models,
                 pending[name] = candidates
             else:
                 probas = [_balance_rule_proba(doc, frame, e) for e in candidates]
-                decided[name] = decide_balance(frame, candidates, probas, "rules")
+                decided[name] = decide_balance(frame, candidates, probas, "rules",
+                                               off_topic=_off_topic(frame, decided))
         elif frame.type in ("voice", "stance"):
             decide = decide_voice if frame.type == "voice" else decide_stance
             present = decided[frame.options["of"]].label == "present"
@@ -760,6 +765,12 @@ def _code_document(doc_id: str, title: str, text: str, book: Codebook, models,
     return _Coded(doc.doc_id, [s.text for s in doc.sentences], decided, pending)
 
 
+def _off_topic(frame: Frame, decided: dict[str, _Decision]) -> bool:
+    """Whether the relevance frame gating a balance frame found the article off topic."""
+    gate = frame.options["gate"]
+    return bool(gate) and decided[gate].label == "absent"
+
+
 def _decide_with_model(coded: list[_Coded], name: str, frame: Frame, model) -> None:
     """Balance decisions of one frame for a chunk: one model call for all its candidates."""
     texts = [c.texts[e.sentence] for c in coded for e in c.pending[name]]
@@ -767,7 +778,8 @@ def _decide_with_model(coded: list[_Coded], name: str, frame: Frame, model) -> N
     k = 0
     for c in coded:
         n = len(c.pending[name])
-        c.decisions[name] = decide_balance(frame, c.pending[name], flat[k:k + n], "rules+model")
+        c.decisions[name] = decide_balance(frame, c.pending[name], flat[k:k + n], "rules+model",
+                                           off_topic=_off_topic(frame, c.decisions))
         k += n
 
 
