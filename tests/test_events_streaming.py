@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from framing.errors import ParameterError
+from framing.errors import DataQualityWarning, ParameterError, SchemaError
 from framing.events import assign_events
 from framing.events.streaming import EVENTS_INFO, stream_events
 
@@ -48,8 +49,25 @@ def _streamed(source, tmp_path, **kwargs) -> pd.DataFrame:
 def test_equals_in_memory_for_any_chunk_size(mixed, tmp_path, chunk_size):
     expected = assign_events(mixed)
     assert (expected["event_id"] != "").sum() >= 3  # the flagship articles are assigned
-    got = _streamed(mixed, tmp_path, chunk_size=chunk_size)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = _streamed(mixed, tmp_path, chunk_size=chunk_size)
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    undated = [str(w.message) for w in caught if issubclass(w.category, DataQualityWarning)]
+    assert undated == ["1 document(s) without a date get score 0 for every event."]
+
+
+def test_a_missing_column_fails_on_the_first_chunk(mixed, tmp_path):
+    served = []
+
+    def chunks():
+        for start in range(0, len(mixed), 20):
+            served.append(start)
+            yield mixed.drop(columns="published").iloc[start:start + 20]
+
+    with pytest.raises(SchemaError, match="published"):
+        stream_events(chunks, tmp_path / "events", chunk_size=20)
+    assert served == [0]
 
 
 def test_parquet_folder_with_string_dates_and_params(mixed, tmp_path):

@@ -245,10 +245,10 @@ class SeededEventMatcher(BaseEstimator):
         """Time weight of each article for each event, shape (n_docs, n_events)."""
         check_is_fitted(self, "profiles_")
         _check_documents(X)
-        undated = int(X["published"].isna().sum())
-        if undated:
-            warnings.warn(f"{undated} document(s) without a date get score 0 for every event.",
-                          DataQualityWarning, stacklevel=3)
+        _warn_undated(int(X["published"].isna().sum()), stacklevel=4)
+        return self._time_weights(X)
+
+    def _time_weights(self, X: pd.DataFrame) -> np.ndarray:
         return np.column_stack([
             time_weight(X["published"], e.start, e.end, half_life_days=self.half_life_days)
             for e in self.events_])
@@ -328,6 +328,13 @@ def assign_events(data: pd.DataFrame, *, events=None, **params) -> pd.DataFrame:
     ['ghouta-2013']
     """
     return SeededEventMatcher(events, **params).fit_assign(data)
+
+
+def _warn_undated(n_undated: int, *, stacklevel: int = 2) -> None:
+    """The warning for documents without a date (none when ``n_undated`` is 0)."""
+    if n_undated:
+        warnings.warn(f"{n_undated} document(s) without a date get score 0 for every event.",
+                      DataQualityWarning, stacklevel=stacklevel)
 
 
 def _check_documents(X) -> None:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import logging
 import os
 import time
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,10 +32,10 @@ import numpy as np
 import pandas as pd
 
 from .._atomic import AtomicDirectory, write_json
-from ..errors import DataQualityWarning, ParameterError
+from ..errors import ParameterError
 from ..topics.streaming import _blocks, _ids, _positive, _source_chunks, spool_counts
 from .features import EventFeatures
-from .seeded import SeededEventMatcher, _check_documents
+from .seeded import SeededEventMatcher, _check_documents, _warn_undated
 from .table import ASSIGNMENT_COLUMNS
 
 __all__ = ["stream_events", "EVENTS_INFO"]
@@ -110,7 +109,9 @@ def stream_events(source, out_dir, *, events=None, chunk_size: int = 5000, spool
     features._validate()
 
     def word_chunks() -> Iterator[pd.DataFrame]:
-        for chunk in _source_chunks(source, chunk_size, ("doc_id", "title", "text")):
+        # The checked reader of the scoring pass, so that a missing column or a bad date fails
+        # on its first chunk rather than after the whole counting pass.
+        for chunk in _dated_chunks(source, chunk_size):
             yield pd.DataFrame({"doc_id": chunk["doc_id"].to_numpy(),
                                 "text": features.word_texts(chunk).to_numpy()})
 
@@ -134,11 +135,8 @@ def stream_events(source, out_dir, *, events=None, chunk_size: int = 5000, spool
                                          "second pass; stream_events needs a source that reads "
                                          "the same way twice.")
                 vectors = features.combine(tfidf.transform(counts, copy=False))
-                undated += int(chunk["published"].isna().sum())
-                with warnings.catch_warnings():  # one warning for the corpus, after the loop
-                    warnings.simplefilter("ignore", DataQualityWarning)
-                    weights = matcher.time_weights(chunk)
-                scores = matcher._text_scores(vectors) * weights
+                undated += int(chunk["published"].isna().sum())  # one warning, at the end
+                scores = matcher._text_scores(vectors) * matcher._time_weights(chunk)
                 table = matcher._assign(chunk, scores)
                 table.to_parquet(target.tmp / f"part-{index:05d}.parquet", index=False)
                 hits = table.loc[table["event_id"] != "", "event_id"]
@@ -154,9 +152,7 @@ def stream_events(source, out_dir, *, events=None, chunk_size: int = 5000, spool
                     "seconds": {"count": round(counted, 3),
                                 "score": round(time.perf_counter() - start - counted, 3)}}
             write_json(target.tmp / EVENTS_INFO, info)
-    if undated:
-        warnings.warn(f"{undated} document(s) without a date get score 0 for every event.",
-                      DataQualityWarning, stacklevel=2)
+    _warn_undated(undated, stacklevel=3)
     logger.info("stream_events: %d documents, %d assignments, %d in no event -> %s",
                 spool.n_documents, int(assigned.sum()), unassigned, target.out)
     return target.out
