@@ -50,9 +50,12 @@ def docs():
 @pytest.fixture(scope="module")
 def fitted(docs, tmp_path_factory):
     out = tmp_path_factory.mktemp("fit") / "doc_topics"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         model = StreamingTopicModel(K, **PARAMS).fit(docs, out_dir=out)
+    # one warning for the corpus (its one empty text), not one per block
+    assert [str(w.message) for w in caught if "no term" in str(w.message)] == [
+        "1 document(s) hold no term of the vocabulary; their topic proportions are set to 1/K."]
     return model, out
 
 

@@ -62,6 +62,13 @@ def _texts_and_ids(X, doc_ids) -> tuple[list[str] | None, sp.csr_matrix | None, 
     return texts, None, ids
 
 
+def warn_empty_documents(n_empty: int, *, stacklevel: int = 2) -> None:
+    """The warning for documents that hold no term of the vocabulary (none when 0)."""
+    if n_empty:
+        warnings.warn(f"{n_empty} document(s) hold no term of the vocabulary; their topic "
+                      "proportions are set to 1/K.", DataQualityWarning, stacklevel=stacklevel)
+
+
 class TopicModel(TransformerMixin, BaseEstimator):
     """A topic model over raw texts with tidy outputs, labels and diagnostics.
 
@@ -218,19 +225,23 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     def _proportions(self, raw: np.ndarray) -> np.ndarray:
         """Topic proportions from the estimator's document weights (NMF: each topic's share of
-        the document's reconstructed mass)."""
+        the document's reconstructed mass); warns about documents without a vocabulary term."""
+        theta, n_empty = self._counted_proportions(raw)
+        warn_empty_documents(n_empty, stacklevel=4)
+        return theta
+
+    def _counted_proportions(self, raw: np.ndarray) -> tuple[np.ndarray, int]:
+        """:meth:`_proportions` without the warning, and the number of empty documents (their
+        proportions are 1/K)."""
         if self.method != "lda":
             raw = raw * self.estimator_.components_.sum(axis=1)
         totals = raw.sum(axis=1, keepdims=True)
         empty = totals[:, 0] <= 0
         if empty.any():
-            warnings.warn(f"{int(empty.sum())} document(s) hold no term of the vocabulary; "
-                          "their topic proportions are set to 1/K.", DataQualityWarning,
-                          stacklevel=3)
             raw = raw.copy()
             raw[empty] = 1.0
             totals[empty] = raw.shape[1]
-        return raw / totals
+        return raw / totals, int(empty.sum())
 
     def fit(self, X, y=None, *, doc_ids=None) -> TopicModel:
         """Fit the vectorizer (unless prefit) and the topic model.

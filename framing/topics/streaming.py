@@ -72,7 +72,6 @@ import os
 import shutil
 import tempfile
 import time
-import warnings
 from collections.abc import Iterable, Iterator
 from numbers import Integral
 from pathlib import Path
@@ -89,10 +88,10 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from .._atomic import AtomicDirectory, write_json
-from ..errors import DataQualityWarning, EmptyInputError, ParameterError, SchemaError
+from ..errors import EmptyInputError, ParameterError, SchemaError
 from ..text import make_vectorizer
 from .diagnostics import top_term_indices
-from .model import TopicModel
+from .model import TopicModel, warn_empty_documents
 
 __all__ = ["StreamingTopicModel", "CountSpool", "spool_counts", "DOC_TOPICS_INFO"]
 
@@ -760,13 +759,10 @@ class StreamingTopicModel(TopicModel):
         self.n_iter_ = n_epochs
         self.n_steps_ = int(self.estimator_.n_steps_)
 
-    def _proportions_quiet(self, counts: sp.csr_matrix) -> tuple[np.ndarray, int]:
+    def _block_proportions(self, counts: sp.csr_matrix) -> tuple[np.ndarray, int]:
         """Topic proportions of a block and how many of its documents hold no term."""
-        raw = self.estimator_.transform(self._weights(counts.astype(np.float64)))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DataQualityWarning)
-            theta = self._proportions(raw)
-        return theta, int((raw.sum(axis=1) <= 0).sum())
+        return self._counted_proportions(
+            self.estimator_.transform(self._weights(counts.astype(np.float64))))
 
     def _last_pass(self, blocks, writer: _DocTopicsWriter | None) -> None:
         totals = np.zeros(self.n_components)
@@ -775,7 +771,7 @@ class StreamingTopicModel(TopicModel):
 
         def proportions():
             for ids, counts in blocks:
-                theta, empty = self._proportions_quiet(counts)
+                theta, empty = self._block_proportions(counts)
                 totals[:] += theta.sum(axis=0)
                 dominant[:] += np.bincount(theta.argmax(axis=1), minlength=self.n_components)
                 state["empty"] += empty
@@ -787,10 +783,7 @@ class StreamingTopicModel(TopicModel):
                 pass
         else:
             writer.write_all(proportions())
-        if state["empty"]:
-            warnings.warn(f"{state['empty']} of {state['n']} document(s) hold no term of the "
-                          "vocabulary; their topic proportions are set to 1/K.",
-                          DataQualityWarning, stacklevel=3)
+        warn_empty_documents(state["empty"], stacklevel=4)
         self.prevalence_ = totals / state["n"]
         self.n_dominant_ = dominant
 
@@ -823,7 +816,7 @@ class StreamingTopicModel(TopicModel):
             nonlocal empty
             # The solver's start depends on the batch: cut the blocks fit() cuts.
             for block in _blocks(_documents(X, chunk_size), self.estimator_.batch_size):
-                theta, n_empty = self._proportions_quiet(
+                theta, n_empty = self._block_proportions(
                     self.vectorizer_.transform(block["text"]))
                 empty += n_empty
                 yield block["doc_id"].to_numpy(), theta
@@ -835,9 +828,7 @@ class StreamingTopicModel(TopicModel):
         except BaseException:
             writer.abort()
             raise
-        if empty:
-            warnings.warn(f"{empty} document(s) hold no term of the vocabulary; their topic "
-                          "proportions are set to 1/K.", DataQualityWarning, stacklevel=2)
+        warn_empty_documents(empty, stacklevel=3)
         return path
 
     def _partitions(self) -> list[Path]:
