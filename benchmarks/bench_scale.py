@@ -1360,16 +1360,14 @@ AT_1M = {
 
 def coverage_table(exponents: pd.DataFrame) -> pd.DataFrame:
     """Each stage's 100k -> 1M exponent, measured on the rows that do its work at 1M."""
-    by = exponents.set_index("stage") if not exponents.empty else pd.DataFrame()
-    rows = []
-    for stage, (measured, how) in AT_1M.items():
-        for name in measured:
-            b = by["b_100k_1m"].get(name, np.nan) if len(by) else np.nan
-            cpu = by["b_cpu_100k_1m"].get(name, np.nan) if len(by) else np.nan
-            rows.append({"stage": stage, "measured at 1M by": name, "how": how,
-                         "b_100k_1m": b, "b_cpu_100k_1m": cpu,
-                         "<= 1.15": "" if pd.isna(b) else ("yes" if b <= 1.15 else "NO")})
-    return pd.DataFrame(rows)
+    plan = pd.DataFrame([{"stage": stage, "measured at 1M by": name, "how": how}
+                         for stage, (names, how) in AT_1M.items() for name in names])
+    table = plan.merge(exponents[["stage", "b_100k_1m", "b_cpu_100k_1m"]]
+                       .rename(columns={"stage": "measured at 1M by"}),
+                       on="measured at 1M by", how="left")
+    b = table["b_100k_1m"]
+    table["<= 1.15"] = np.where(b.isna(), "", np.where(b <= 1.15, "yes", "NO"))
+    return table
 
 
 def _blank_missing(table: pd.DataFrame) -> pd.DataFrame:
